@@ -1,0 +1,47 @@
+# Two commands: `make run` (set up everything and serve) and `make test` (SQLite, then PostgreSQL).
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-sqlite test-postgres css check-deploy benchmark clean
+
+setup: $(VENV)/.installed node_modules/.installed static/build/app.css
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --with-demo-users
+
+$(VENV)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/build/app.css: node_modules/.installed static/scss/app.scss
+	npm run --silent build
+
+css:
+	npm run --silent build
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop). Log in with a demo login printed above."
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed node_modules/.installed static/build/app.css
+	./scripts/run-tests
+
+check-deploy: $(VENV)/.installed
+	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	  ALLOWED_HOSTS=plans.example.gov.uk $(PY) manage.py check --deploy --fail-level WARNING
+
+benchmark: $(VENV)/.installed
+	$(PY) scripts/benchmark.py
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles

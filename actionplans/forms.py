@@ -1,0 +1,123 @@
+from datetime import date
+
+from crispy_forms_gds.fields import DateInputField
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size
+from django import forms
+from django.core.exceptions import ValidationError
+
+from . import rag
+from .models import today
+
+
+class ReportedDateField(DateInputField):
+    """A GOV.UK date input with the Design System's wording for impossible dates."""
+
+    def compress(self, data_list):
+        day, month, year = data_list
+        if not (day and month and year):
+            return None
+        if len(str(year)) != 4:
+            raise ValidationError("Year must include 4 numbers")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError("Date must be a real date") from None
+
+
+class VersionedForm(forms.Form):
+    """Carries what the person saw, so a save made after someone else's is caught."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    seen_update_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ProgressUpdateForm(VersionedForm):
+    date = ReportedDateField(
+        label="Date of this update",
+        help_text="The date the progress was reported, for example 27 3 2026",
+    )
+    narrative = forms.CharField(
+        label="What progress has been made?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what progress has been made"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the status of the action"},
+    )
+
+    def __init__(self, *args, scheme, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Completion is proposed separately and confirmed by a manager (DOMAIN.md "Actions").
+        self.fields["status"].choices = [
+            (status, rag.STATUS_LABELS[status]) for status in rag.SCHEME_STATUSES[scheme] if status != rag.COMPLETED
+        ]
+        self.fields["date"].error_messages.update(
+            required="Enter the date of this update", incomplete="Enter the date of this update"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field("date"),
+            Field.textarea("narrative", label_size=Size.SMALL),
+            Field.radios("status", legend_size=Size.SMALL, small=True),
+            Field("version"),
+            Field("seen_update_id"),
+        )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day and day > today():
+            raise ValidationError("Date of this update must be today or in the past")
+        return day
+
+
+class ProposeCompletionForm(VersionedForm):
+    narrative = forms.CharField(
+        label="Evidence that the action is complete (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field.textarea("narrative", label_size=Size.SMALL), Field("version"), Field("seen_update_id"))
+
+
+class SignOffForm(VersionedForm):
+    CONFIRM, RETURN = "confirm", "return"
+
+    decision = forms.ChoiceField(
+        label="Is the action complete?",
+        choices=[(CONFIRM, "Yes, confirm completion"), (RETURN, "No, return it to the lead")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether the action is complete"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        help_text="Required when you return it: say what is still needed",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Field.radios("decision", legend_size=Size.SMALL, small=True),
+            Field.textarea("comment", label_size=Size.SMALL),
+            Field("version"),
+            Field("seen_update_id"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.RETURN and not cleaned.get("comment", "").strip():
+            self.add_error("comment", "Enter a comment saying why the completion is returned")
+        return cleaned
+

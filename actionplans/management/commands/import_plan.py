@@ -1,0 +1,39 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from actionplans import spreadsheet
+
+
+class Command(BaseCommand):
+    help = "Import a plan from a CSV or XLSX file (one row per action). Nothing is saved if any row is bad."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="CSV (UTF-8) or XLSX; an XLSX sheet named Milestones is read too")
+        parser.add_argument("--milestones", help="a separate Milestones CSV: Plan, Action No, Milestone, Date, Completed")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        milestones = Path(options["milestones"]) if options["milestones"] else None
+        if milestones and not milestones.is_file():
+            raise CommandError(f"No such file: {milestones}")
+        try:
+            result = spreadsheet.import_plan_file(
+                path.read_bytes(),
+                path.name,
+                dry_run=options["dry_run"],
+                milestone_data=milestones.read_bytes() if milestones else None,
+                milestone_filename=milestones.name if milestones else None,
+            )
+        except spreadsheet.SpreadsheetError as error:
+            raise CommandError(f"{path.name}: {error}") from None
+        except spreadsheet.ImportErrors as errors:
+            for error in errors.errors:
+                self.stderr.write(f"{path.name}: {error}")
+            raise CommandError(f"{len(errors.errors)} errors: nothing was imported.") from None
+        for warning in result.warnings:
+            self.stderr.write(f"Warning: {warning}")
+        self.stdout.write(result.summary)

@@ -1,0 +1,442 @@
+"""Improvement plans: plans, areas, recommendations, actions, leads, milestones and progress.
+
+Derived facts (due dates from timescales, RAG, what a plan looked like "as at" a
+day) come from the pure rules in `timescales.py` and `rag.py`; the models feed
+them the values they hold.
+"""
+
+import re
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from . import rag, timescales
+
+
+def natural_key(number):
+    """A sort key that puts 1.2 before 1.10 and 9 before 10."""
+    parts = re.findall(r"\d+|[^\d.\s]+", str(number or "").lower())
+    return ".".join(part.zfill(6) if part.isdigit() else part for part in parts)
+
+
+def name_key(name):
+    """How two spellings of one lead's name are matched: case and spacing ignored."""
+    return " ".join(str(name or "").lower().split())
+
+
+def today():
+    return timezone.localdate()
+
+
+class OrganisationUnitQuerySet(models.QuerySet):
+    def subtree_ids(self, unit):
+        """The ids of `unit` and every unit below it (one query)."""
+        if unit is None:
+            return set()
+        children = {}
+        for unit_id, parent_id in self.values_list("id", "parent_id"):
+            children.setdefault(parent_id, []).append(unit_id)
+        found, queue = set(), [unit.pk]
+        while queue:
+            current = queue.pop()
+            if current not in found:
+                found.add(current)
+                queue.extend(children.get(current, []))
+        return found
+
+
+class OrganisationUnit(models.Model):
+    DIRECTORATE, DIVISION, TEAM = "directorate", "division", "team"
+    LEVELS = [(DIRECTORATE, "Directorate"), (DIVISION, "Division"), (TEAM, "Team")]
+
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=30, blank=True, help_text="As committee papers write it, e.g. OPPD")
+    level = models.CharField(max_length=20, choices=LEVELS, default=TEAM)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    objects = OrganisationUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["name", "parent"], name="unique_unit_name_in_parent")]
+
+    def __str__(self):
+        return self.name
+
+
+class Profile(models.Model):
+    """Where a user works and whether they manage there. Admins are Django superusers."""
+
+    OFFICER, MANAGER = "officer", "manager"
+    ROLES = [(OFFICER, "Officer"), (MANAGER, "Manager")]
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    unit = models.ForeignKey(OrganisationUnit, null=True, blank=True, on_delete=models.SET_NULL)
+    role = models.CharField(max_length=20, choices=ROLES, default=OFFICER)
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Lead(models.Model):
+    PERSON, POST, BODY = "person", "post", "body"
+    KINDS = [(PERSON, "Person"), (POST, "Post"), (BODY, "Body")]
+
+    name = models.CharField(max_length=200, help_text="As the plan writes it: a name, a post, or a body")
+    name_key = models.CharField(max_length=200, unique=True, editable=False)
+    initials = models.CharField(max_length=10, blank=True)
+    kind = models.CharField(max_length=10, choices=KINDS, default=PERSON)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="leads"
+    )
+    unit = models.ForeignKey(OrganisationUnit, null=True, blank=True, on_delete=models.SET_NULL)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.initials})" if self.initials and self.initials not in self.name else self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = name_key(self.name)
+        super().save(*args, **kwargs)
+
+
+class PlanQuerySet(models.QuerySet):
+    def with_rag_inputs(self):
+        """What a list of plans needs to count each plan's actions by colour."""
+        actions = Action.objects.only(
+            "id", "plan_id", "due_date", "timescale_kind", "completion_proposed_on"
+        ).prefetch_related(Prefetch("progress_updates", queryset=ProgressUpdate.objects.only_statuses()))
+        return self.select_related("unit").prefetch_related(Prefetch("actions", queryset=actions))
+
+
+class Plan(models.Model):
+    CQC_INSPECTION = "cqc_inspection"
+    CQC_ASSESSMENT = "cqc_assessment"
+    ANNUAL_PERFORMANCE_ASSESSMENT = "annual_performance_assessment"
+    OFSTED = "ofsted"
+    BUSINESS_PLAN = "business_plan"
+    INTERNAL_AUDIT = "internal_audit"
+    OTHER = "other"
+    SOURCES = [
+        (CQC_INSPECTION, "CQC inspection"),
+        (CQC_ASSESSMENT, "CQC assessment"),
+        (ANNUAL_PERFORMANCE_ASSESSMENT, "Annual performance assessment"),
+        (OFSTED, "Ofsted"),
+        (BUSINESS_PLAN, "Business plan"),
+        (INTERNAL_AUDIT, "Internal audit"),
+        (OTHER, "Other"),
+    ]
+    INSPECTION_SOURCES = {CQC_INSPECTION, CQC_ASSESSMENT, ANNUAL_PERFORMANCE_ASSESSMENT, OFSTED}
+
+    DRAFT, ACTIVE, CLOSED = "draft", "active", "closed"
+    STATUSES = [(DRAFT, "Draft"), (ACTIVE, "Active"), (CLOSED, "Closed")]
+
+    title = models.CharField(max_length=300, unique=True)
+    source = models.CharField(max_length=40, choices=SOURCES, default=CQC_INSPECTION)
+    source_date = models.DateField(
+        null=True, blank=True, help_text="The date of the inspection, assessment or plan the actions answer"
+    )
+    unit = models.ForeignKey(
+        OrganisationUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="plans",
+        verbose_name="owning unit",
+    )
+    rag_scheme = models.CharField(
+        "RAG scheme", max_length=20, choices=list(rag.SCHEME_LABELS.items()), blank=True,
+        help_text="Leave blank for the default: business plan scheme for business plans, BRAG otherwise",
+    )
+    status = models.CharField(max_length=10, choices=STATUSES, default=ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.rag_scheme:
+            self.rag_scheme = rag.BUSINESS if self.source == self.BUSINESS_PLAN else rag.IMPROVEMENT
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("plan_detail", args=[self.pk])
+
+    @property
+    def is_inspection(self):
+        return self.source in self.INSPECTION_SOURCES
+
+    def summary_on(self, day):
+        """Its actions counted by colour on `day` (uses the prefetched actions)."""
+        return rag.summarise(self.rag_scheme, ((a.rag_on(day, self.rag_scheme), a.status_on(day)) for a in self.actions.all()))
+
+
+class InspectionJudgement(models.Model):
+    """How an inspection graded one outcome area, or the council's capacity to improve."""
+
+    GRADES = [
+        ("performing poorly", "Performing poorly"),
+        ("performing adequately", "Performing adequately"),
+        ("performing well", "Performing well"),
+        ("performing excellently", "Performing excellently"),
+        ("poor", "Poor"),
+        ("uncertain", "Uncertain"),
+        ("promising", "Promising"),
+        ("excellent", "Excellent"),
+    ]
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="judgements")
+    outcome = models.CharField(max_length=200, help_text='The outcome area, or "Capacity to improve"')
+    judgement = models.CharField(max_length=30, choices=GRADES)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+
+    def __str__(self):
+        return f"{self.outcome}: {self.get_judgement_display()}"
+
+
+class Area(models.Model):
+    """An ordered heading of a plan: outcome area, improvement area or priority."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="areas")
+    title = models.CharField(max_length=300)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "order", "id"]
+        constraints = [models.UniqueConstraint(fields=["plan", "title"], name="unique_area_title_in_plan")]
+
+    def __str__(self):
+        return self.title
+
+
+class Recommendation(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="recommendations")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="recommendations")
+    number = models.CharField(max_length=20)
+    sort_key = models.CharField(max_length=100, editable=False, db_index=True)
+    text = models.TextField()
+    page_reference = models.CharField(max_length=50, blank=True, help_text="Page of the inspection report")
+    measurable_indicator = models.TextField(blank=True)
+    desired_outcome = models.TextField(blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "sort_key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_recommendation_number")]
+
+    def __str__(self):
+        return f"Recommendation {self.number}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = natural_key(self.number)
+        super().save(*args, **kwargs)
+
+
+class ActionQuerySet(models.QuerySet):
+    def for_lead(self, user):
+        return self.filter(leads__user=user).distinct()
+
+    def with_rag_inputs(self):
+        """Everything a row of actions shows: plan, leads, progress (for status and latest update)."""
+        return self.select_related("plan", "area", "recommendation", "cross_reference").prefetch_related(
+            "leads", Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("author"))
+        )
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="actions")
+    recommendation = models.ForeignKey(
+        Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="actions",
+        help_text="Blank for plans without recommendations, such as business plans",
+    )
+    number = models.CharField(max_length=20)
+    sort_key = models.CharField(max_length=100, editable=False, db_index=True)
+    text = models.TextField()
+    expected_evidence = models.TextField(blank=True)
+    leads = models.ManyToManyField(Lead, blank=True, related_name="actions")
+    unit = models.ForeignKey(
+        OrganisationUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
+        help_text="Blank: the plan's owning unit",
+    )
+    timescale = models.TextField(blank=True, help_text="As written in the plan")
+    due_date_set = models.DateField(
+        "due date (set by hand)", null=True, blank=True,
+        help_text="Overrides the due date read from the timescale",
+    )
+    # Derived in save() from the timescale (or the date set by hand), kept for sorting and filtering.
+    due_date = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    timescale_kind = models.CharField(max_length=20, editable=False, default=timescales.EMPTY)
+    cross_reference = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referenced_by",
+        help_text='Set when the plan says "See 12.1" instead of repeating an action',
+    )
+    completion_proposed_on = models.DateField(null=True, blank=True)
+    completion_proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Bumped on every save, so that a second person's form cannot silently overwrite the first's.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[leads], excluded_fields=["version", "sort_key", "updated_at"])
+
+    class Meta:
+        ordering = ["plan", "sort_key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_action_number")]
+
+    def __str__(self):
+        return f"Action {self.number}"
+
+    def save(self, *args, **kwargs):
+        self.sort_key = natural_key(self.number)
+        parsed = self.parsed_timescale
+        self.timescale_kind = parsed.kind
+        self.due_date = self.due_date_set or parsed.due_date
+        self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("action_detail", args=[self.pk])
+
+    @property
+    def parsed_timescale(self):
+        return timescales.parse_timescale(self.timescale)
+
+    @property
+    def timescale_needs_review(self):
+        return self.timescale_kind == timescales.UNREADABLE and not self.due_date_set
+
+    # The rules below read the prefetched progress updates (ordered by date), so a
+    # page of actions costs one query for all their updates, whatever the day.
+    def updates_on(self, day):
+        return [update for update in self.progress_updates.all() if update.date <= day]
+
+    def status_on(self, day):
+        """The status reported on or before `day` (DOMAIN.md "As at")."""
+        status = ""
+        for update in self.updates_on(day):
+            if update.status:
+                status = update.status
+        if not status and self.timescale_kind == timescales.COMPLETED:
+            return rag.COMPLETED
+        return status
+
+    def latest_update_on(self, day):
+        narrated = [update for update in self.updates_on(day) if update.narrative]
+        return narrated[-1] if narrated else None
+
+    def completion_proposed_on_day(self, day):
+        return bool(self.completion_proposed_on and self.completion_proposed_on <= day)
+
+    def rag_on(self, day, scheme=None):
+        return rag.action_rag(
+            scheme or self.plan.rag_scheme,
+            self.status_on(day),
+            self.due_date,
+            day,
+            completion_proposed=self.completion_proposed_on_day(day),
+        )
+
+    def is_overdue(self, day):
+        return rag.is_overdue(self.status_on(day), self.due_date, day)
+
+    @property
+    def current_status(self):
+        return self.status_on(today())
+
+    @property
+    def completion_proposed(self):
+        return self.completion_proposed_on is not None
+
+    @property
+    def responsible_unit_id(self):
+        return self.unit_id or self.plan.unit_id
+
+
+class Milestone(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
+    activity = models.TextField()
+    date_text = models.CharField("date", max_length=200, blank=True, help_text="As written, e.g. January – March 2011")
+    start_date = models.DateField(null=True, blank=True, editable=False)
+    due_date = models.DateField(null=True, blank=True, editable=False)
+    completed = models.BooleanField(default=False)
+    order = models.PositiveIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "order", "id"]
+
+    def __str__(self):
+        return f"{self.date_text}: {self.activity[:60]}"
+
+    def save(self, *args, **kwargs):
+        parsed = timescales.parse_timescale(self.date_text)
+        self.start_date, self.due_date = parsed.start_date, parsed.due_date
+        if parsed.is_completed:
+            self.completed = True
+        super().save(*args, **kwargs)
+
+
+class ProgressUpdateQuerySet(models.QuerySet):
+    def only_statuses(self):
+        return self.only("id", "action_id", "date", "status", "narrative")
+
+
+class ProgressUpdate(models.Model):
+    """A dated progress report on an action, and the status it set at the time."""
+
+    WEB, IMPORT, SIGN_OFF = "web", "import", "sign_off"
+    SOURCES = [(WEB, "Progress update"), (IMPORT, "Loaded from a spreadsheet"), (SIGN_OFF, "Sign-off decision")]
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
+    date = models.DateField(help_text="The date the progress was reported, not the date it was typed in")
+    narrative = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, blank=True, choices=[(key, label) for key, label in rag.STATUS_LABELS.items()],
+        help_text="The status the action had from this date",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    source = models.CharField(max_length=20, choices=SOURCES, default=WEB)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self):
+        return f"{self.action} on {self.date:%d %b %Y}"
+
+    @property
+    def status_label(self):
+        return rag.status_label(self.status)
+
+    @property
+    def author_name(self):
+        if self.author is None:
+            return "Loaded from a spreadsheet" if self.source == self.IMPORT else "Unknown"
+        return self.author.get_full_name() or self.author.get_username()
+

@@ -1,0 +1,206 @@
+"""RAG (red, amber, green) for actions, always with its reason in words.
+
+The rules are DOMAIN.md "Actions". A plan uses one of two schemes:
+
+- the improvement plan scheme (BRAG), the default for inspection plans;
+- the business plan scheme (seed 001, 5.3), the default for business plans.
+
+Everything here is pure: values in, a `Rag` out. The models call it with the
+status and due date an action had on a given day; the templates show
+`Rag.colour` and `Rag.reason` through `includes/rag_badge.html`, and the
+indicator rules of `performance/` return the same `Rag`.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+BLUE, GREEN, AMBER, RED, GREY = "blue", "green", "amber", "red", "grey"
+COLOUR_LABELS = {BLUE: "Blue", GREEN: "Green", AMBER: "Amber", RED: "Red", GREY: "Not rated"}
+# Order in which colours are listed in summaries: worst first, as committee papers do.
+COLOUR_ORDER = [RED, AMBER, GREEN, BLUE, GREY]
+
+IMPROVEMENT = "improvement"
+BUSINESS = "business"
+SCHEME_LABELS = {IMPROVEMENT: "Improvement plan (BRAG)", BUSINESS: "Business plan"}
+
+NOT_STARTED = "not_started"
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+COMPLETED = "completed"
+ON_COURSE = "on_course"
+DELAYED = "delayed"
+CANCELLED = "cancelled"
+
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    ON_TRACK: "On track",
+    AT_RISK: "At risk",
+    OFF_TRACK: "Off track",
+    COMPLETED: "Completed",
+    ON_COURSE: "On course",
+    DELAYED: "Delayed",
+    CANCELLED: "Cancelled",
+}
+SCHEME_STATUSES = {
+    IMPROVEMENT: [NOT_STARTED, ON_TRACK, AT_RISK, OFF_TRACK, COMPLETED],
+    BUSINESS: [ON_COURSE, DELAYED, COMPLETED, CANCELLED],
+}
+
+# How real plans write statuses (DOMAIN.md): each loose form and what it means.
+_LOOSE_COMPLETED = {"complete", "completed", "done", "in place", "achieved"}
+_LOOSE_UNDER_WAY = {"ongoing", "on going", "in progress", "commenced", "underway", "under way"}
+
+
+@dataclass(frozen=True)
+class Rag:
+    colour: str
+    reason: str
+
+    @property
+    def label(self):
+        return COLOUR_LABELS[self.colour]
+
+    def __str__(self):
+        return f"{self.label}: {self.reason}"
+
+
+def status_label(status):
+    return STATUS_LABELS.get(status, "No status reported") if status else "No status reported"
+
+
+def _key(text):
+    return re.sub(r"[\s_\-]+", " ", (text or "").strip().lower())
+
+
+def normalise_status(text, scheme):
+    """The scheme's status for `text` as written, or "" for a blank; ValueError if unknown."""
+    key = _key(text)
+    if not key:
+        return ""
+    for status in SCHEME_STATUSES[scheme]:
+        if key in {_key(status), _key(STATUS_LABELS[status])}:
+            return status
+    if key in _LOOSE_COMPLETED:
+        return COMPLETED
+    if key in _LOOSE_UNDER_WAY:
+        return ON_TRACK if scheme == IMPROVEMENT else ON_COURSE
+    allowed = ", ".join(STATUS_LABELS[s] for s in SCHEME_STATUSES[scheme])
+    raise ValueError(
+        f"'{text.strip()}' is not a status of the {SCHEME_LABELS[scheme].lower()} scheme; "
+        f"use one of {allowed} (or Complete, Done, In place, Ongoing, In progress, Commenced)"
+    )
+
+
+def _day(value):
+    return f"{value:%-d %b %Y}"
+
+
+def action_rag(scheme, status, due_date, on, completion_proposed=False):
+    """The colour of an action on day `on`, and why.
+
+    `status` is the status reported on or before `on` ("" when none was);
+    `due_date` may be None.
+    """
+    rag = _business_rag(status, due_date, on) if scheme == BUSINESS else _improvement_rag(status, due_date, on)
+    if completion_proposed and status != COMPLETED:
+        return Rag(rag.colour, f"{rag.reason}. Completion proposed, awaiting a manager's sign-off")
+    return rag
+
+
+def _improvement_rag(status, due_date, on):
+    if status == COMPLETED:
+        return Rag(BLUE, "Completed")
+    if due_date and due_date < on:
+        reported = f" (the lead reported {status_label(status).lower()})" if status else ""
+        return Rag(RED, f"Past its due date of {_day(due_date)} and not completed{reported}")
+    if status == OFF_TRACK:
+        return Rag(RED, "Off track, as reported by the lead")
+    if status == AT_RISK:
+        return Rag(AMBER, "At risk, as reported by the lead")
+    due = f"due {_day(due_date)}" if due_date else "no due date"
+    if status == ON_TRACK:
+        return Rag(GREEN, f"On track, as reported by the lead; {due}")
+    if status == NOT_STARTED:
+        if due_date:
+            return Rag(GREEN, f"Not started; its due date of {_day(due_date)} has not passed")
+        return Rag(GREEN, "Not started; no due date")
+    if not due_date:
+        return Rag(GREEN, "Ongoing, no due date")
+    return Rag(GREEN, f"No status reported; its due date of {_day(due_date)} has not passed")
+
+
+def _business_rag(status, due_date, on):
+    # Seed 001, 5.3: Green = completed, Amber = partially complete/on course,
+    # Red = stopped or will not be delivered.
+    overdue = f"; past its due date of {_day(due_date)}" if due_date and due_date < on else ""
+    if status == COMPLETED:
+        return Rag(GREEN, "Completed")
+    if status == CANCELLED:
+        return Rag(RED, "Cancelled: stopped or will not be delivered")
+    if status == DELAYED:
+        return Rag(AMBER, f"Delayed: partially complete{overdue}")
+    if status == ON_COURSE:
+        return Rag(AMBER, f"On course: partially complete{overdue}")
+    return Rag(AMBER, f"No status reported; not yet completed{overdue}")
+
+
+def is_overdue(status, due_date, on):
+    return bool(due_date and due_date < on and status not in {COMPLETED, CANCELLED})
+
+
+@dataclass
+class Summary:
+    """Actions counted by colour, as a plan, an area or a division shows them."""
+
+    scheme: str
+    counts: Counter = field(default_factory=Counter)
+    completed: int = 0
+    cancelled: int = 0
+    delayed: int = 0
+    total: int = 0
+
+    def add(self, rag, status):
+        self.counts[rag.colour] += 1
+        self.total += 1
+        self.completed += status == COMPLETED
+        self.cancelled += status == CANCELLED
+        self.delayed += status == DELAYED
+
+    @property
+    def rows(self):
+        """(colour, label, count) for every colour the scheme uses, worst first."""
+        colours = [RED, AMBER, GREEN] + ([BLUE] if self.scheme == IMPROVEMENT else [])
+        return [(colour, COLOUR_LABELS[colour], self.counts[colour]) for colour in colours]
+
+    @property
+    def delayed_or_cancelled(self):
+        # Seed 001's "Total actions delayed or cancelled" counts both.
+        return self.delayed + self.cancelled
+
+    @property
+    def on_course(self):
+        return self.total - self.completed - self.delayed_or_cancelled
+
+    @property
+    def overall(self):
+        """The roll-up colour. Only the business plan scheme defines one (seed 001, 5.3)."""
+        if self.scheme != BUSINESS or not self.total:
+            return None
+        if self.cancelled:
+            return Rag(RED, f"{self.cancelled} of {self.total} actions cancelled")
+        not_completed = self.total - self.completed
+        if not_completed:
+            return Rag(AMBER, f"{not_completed} of {self.total} actions not yet completed")
+        return Rag(GREEN, f"All {self.total} actions completed")
+
+
+def summarise(scheme, rated):
+    """Count `(rag, status)` pairs into a Summary."""
+    summary = Summary(scheme)
+    for rag, status in rated:
+        summary.add(rag, status)
+    return summary
+
+

@@ -1,0 +1,636 @@
+"""Spreadsheets in and out: reading CSV/XLSX files, writing them, and the plan format.
+
+One column map (`PLAN_COLUMNS`, `MILESTONE_COLUMNS`) serves the admin import,
+`manage.py import_plan`, `manage.py export_plan` and the plan page's download,
+so export then import gives back the same rows. The reading and writing
+helpers at the top know nothing of plans and serve indicators and
+safeguarding returns too.
+
+A file with any bad row saves nothing: every error is collected with its row
+number, column and reason, and the whole import runs in one transaction.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
+
+from . import asat, rag, timescales
+from .models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key, today
+
+
+# --- Reading and writing tables -------------------------------------------------------------
+
+
+class SpreadsheetError(Exception):
+    """The file as a whole cannot be read: one clear message."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self):
+        where = f"Row {self.row}" if self.row else "File"
+        return f"{where}, column '{self.column}': {self.reason}" if self.column else f"{where}: {self.reason}"
+
+
+class ImportErrors(Exception):
+    def __init__(self, errors):
+        super().__init__("; ".join(str(e) for e in errors[:5]))
+        self.errors = errors
+
+
+@dataclass
+class Column:
+    name: str
+    required: bool = False
+
+    @property
+    def key(self):
+        return header_key(self.name)
+
+
+@dataclass
+class Table:
+    """A sheet's rows as dicts keyed by canonical column name, with their spreadsheet row numbers."""
+
+    columns: list
+    rows: list  # (row number, {column name: value})
+    unknown_headers: list = field(default_factory=list)
+
+
+def header_key(header):
+    return " ".join(str(header or "").strip().lower().split())
+
+
+def read_sheets(data, filename):
+    """{sheet name: list of rows (lists of cells)} from CSV or XLSX bytes."""
+    name = (filename or "").lower()
+    if not data:
+        raise SpreadsheetError("The file is empty.")
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        return _read_xlsx(data)
+    if name.endswith(".csv") or name.endswith(".txt") or not name:
+        return {"": _read_csv(data)}
+    raise SpreadsheetError(f"'{filename}' is not a CSV or XLSX file. Save the spreadsheet as CSV (UTF-8) or XLSX.")
+
+
+def _read_csv(data):
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SpreadsheetError(
+            f"The file is not UTF-8 text (byte {error.start + 1} cannot be read). "
+            "In Excel choose Save As > CSV UTF-8 (Comma delimited)."
+        ) from None
+    if "\x00" in text:
+        raise SpreadsheetError("The file is not a CSV file: it holds binary data.")
+    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+
+
+def _read_xlsx(data):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise SpreadsheetError("The file cannot be opened as an XLSX workbook. Save it again as .xlsx or CSV.") from None
+    try:
+        return {sheet.title: [list(row) for row in sheet.iter_rows(values_only=True)] for sheet in workbook.worksheets}
+    finally:
+        workbook.close()
+
+
+def make_table(raw_rows, columns, what="file"):
+    """Match headers (case and spacing ignored) and turn rows into dicts; check required columns."""
+    rows = [row for row in raw_rows]
+    while rows and not any(_text(cell) for cell in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise SpreadsheetError(f"The {what} is empty: it has no header row.")
+    headers = [_text(cell) for cell in rows[0]]
+    by_key = {column.key: column for column in columns}
+    positions, unknown = {}, []
+    for index, header in enumerate(headers):
+        column = by_key.get(header_key(header))
+        if column and column.name not in positions:
+            positions[column.name] = index
+        elif header:
+            unknown.append(header)
+    missing = [column.name for column in columns if column.required and column.name not in positions]
+    if missing:
+        raise SpreadsheetError(
+            f"The {what} is missing the required column{'s' if len(missing) > 1 else ''} "
+            f"{', '.join(missing)}. The first row must hold the column headers: "
+            f"{', '.join(c.name for c in columns)}."
+        )
+    table_rows = []
+    for offset, raw in enumerate(rows[1:], start=2):
+        if not any(_text(cell) for cell in raw):
+            continue
+        values = {name: (raw[index] if index < len(raw) else None) for name, index in positions.items()}
+        table_rows.append((offset, values))
+    if not table_rows:
+        raise SpreadsheetError(f"The {what} has a header row but no data rows.")
+    return Table(columns=columns, rows=table_rows, unknown_headers=unknown)
+
+
+def _text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).replace("\r\n", "\n").strip()
+
+
+UK_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+
+
+def parse_date(value):
+    """A date from an XLSX cell, ISO text or UK day-first text; ValueError otherwise."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    match = UK_DATE.match(text)
+    if match:
+        day, month, year = (int(part) for part in match.groups())
+        return date(year + 2000 if year < 100 else year, month, day)
+    raise ValueError(f"'{text}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
+
+
+def write_csv(headers, rows):
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def write_xlsx(sheets):
+    """`sheets`: [(title, headers, rows)]; the first sheet is the one import reads."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, headers, rows in sheets:
+        sheet = workbook.create_sheet(title)
+        sheet.append(headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append(row)
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 24
+            for cell in column[1:]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# --- The plan format ------------------------------------------------------------------------
+
+PLAN_COLUMNS = [
+    Column("Plan", required=True),
+    Column("Source"),
+    Column("Source date"),
+    Column("Area", required=True),
+    Column("Recommendation No"),
+    Column("Recommendation"),
+    Column("Recommendation page"),
+    Column("Measurable indicator"),
+    Column("Desired outcome"),
+    Column("Action No", required=True),
+    Column("Action", required=True),
+    Column("Expected evidence"),
+    Column("Leads"),
+    Column("Timescale"),
+    Column("Due date"),
+    Column("Status"),
+    Column("Progress"),
+    Column("Progress date"),
+]
+EXPORT_ONLY_COLUMNS = ["RAG", "RAG reason"]
+MILESTONE_COLUMNS = [
+    Column("Plan", required=True),
+    Column("Action No", required=True),
+    Column("Milestone", required=True),
+    Column("Date"),
+    Column("Completed"),
+]
+MILESTONE_SHEET = "Milestones"
+
+SOURCE_BY_NAME = {header_key(label): key for key, label in Plan.SOURCES} | {key: key for key, _ in Plan.SOURCES}
+SOURCE_BY_NAME |= {"cqc": Plan.CQC_INSPECTION, "apa": Plan.ANNUAL_PERFORMANCE_ASSESSMENT}
+CROSS_REFERENCE = re.compile(r"^\s*(?:see|refer(?:red)? to|cf\.?)\s+(?:action\s+)?(\d+(?:\.\d+)*[a-z]?)\s*\.?\s*$", re.I)
+INITIALS_ONLY = re.compile(r"^[A-Z]{2,4}$")
+TRUE_WORDS = {"yes", "y", "true", "1", "completed", "complete", "done", "x"}
+FALSE_WORDS = {"", "no", "n", "false", "0"}
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool
+    plans: list = field(default_factory=list)
+    actions_created: int = 0
+    actions_updated: int = 0
+    actions_unchanged: int = 0
+    milestones: int = 0
+    progress_updates: int = 0
+    leads_created: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    row_outcomes: list = field(default_factory=list)  # (row number, "new"|"update"|"skip", action)
+
+    @property
+    def summary(self):
+        verb = "Would import" if self.dry_run else "Imported"
+        plans = ", ".join(f"'{p.title}'" for p in self.plans)
+        return (
+            f"{verb} {plans}: {self.actions_created} actions new, {self.actions_updated} updated, "
+            f"{self.actions_unchanged} unchanged; {self.milestones} milestones; "
+            f"{self.progress_updates} progress updates; {len(self.leads_created)} new leads; "
+            f"{len(self.warnings)} warnings."
+        )
+
+
+def import_plan_file(data, filename, *, dry_run=False, milestone_data=None, milestone_filename=None):
+    """Import a plan file (and optionally a separate milestones CSV). Raises SpreadsheetError or ImportErrors."""
+    sheets = read_sheets(data, filename)
+    first = next(iter(sheets.values()))
+    milestone_rows = None
+    for title, rows in sheets.items():
+        if header_key(title) == header_key(MILESTONE_SHEET) and rows is not first:
+            milestone_rows = rows
+    if milestone_data is not None:
+        milestone_rows = next(iter(read_sheets(milestone_data, milestone_filename).values()))
+    # A milestones file on its own (admin upload of a Milestones CSV) is recognised by its headers.
+    if looks_like_milestones(first):
+        return import_rows(None, first, dry_run=dry_run)
+    return import_rows(first, milestone_rows, dry_run=dry_run)
+
+
+def looks_like_milestones(raw_rows):
+    header_row = next((row for row in raw_rows if any(_text(c) for c in row)), [])
+    keys = {header_key(_text(cell)) for cell in header_row}
+    return "milestone" in keys and "action" not in keys
+
+
+def import_rows(plan_rows, milestone_rows=None, *, dry_run=False):
+    """Validate every row, then save everything in one transaction (rolled back on a dry run)."""
+    plan_table = make_table(plan_rows, PLAN_COLUMNS) if plan_rows is not None else None
+    milestone_table = (
+        make_table(milestone_rows, MILESTONE_COLUMNS, what="Milestones sheet") if milestone_rows is not None else None
+    )
+    with transaction.atomic():
+        importer = _PlanImport(dry_run)
+        if plan_table:
+            importer.load_plans(plan_table)
+        if milestone_table and not importer.errors:
+            importer.load_milestones(milestone_table)
+        if importer.errors:
+            transaction.set_rollback(True)
+            raise ImportErrors(importer.errors)
+        if dry_run:
+            transaction.set_rollback(True)
+        return importer.result
+
+
+class _PlanImport:
+    def __init__(self, dry_run):
+        self.errors = []
+        self.result = ImportResult(dry_run=dry_run)
+        self.leads = {lead.name_key: lead for lead in Lead.objects.all()}
+        self.plans = {}
+
+    def error(self, row, column, reason):
+        self.errors.append(RowError(row, column, reason))
+
+    # Plans -----------------------------------------------------------------------------------
+
+    def load_plans(self, table):
+        for header in table.unknown_headers:
+            if header_key(header) not in {header_key(name) for name in EXPORT_ONLY_COLUMNS}:
+                self.result.warnings.append(f"Column '{header}' is not part of the plan format and was ignored.")
+        parsed = [self.parse_row(number, values) for number, values in table.rows]
+        if self.errors:
+            return
+        self.check_consistency(parsed)
+        if self.errors:
+            return
+        for row in parsed:
+            self.save_row(row)
+        for row in parsed:
+            self.link_cross_reference(row)
+
+    def parse_row(self, number, values):
+        text = {name: _text(value) for name, value in values.items()}
+        row = {"number": number, **text}
+        for name in ("Plan", "Area", "Action No", "Action"):
+            if not text.get(name):
+                self.error(number, name, "is required and is empty")
+        source = text.get("Source", "")
+        row["source"] = SOURCE_BY_NAME.get(header_key(source)) if source else None
+        if source and row["source"] is None:
+            names = ", ".join(label for _, label in Plan.SOURCES)
+            self.error(number, "Source", f"'{source}' is not a plan source; use one of {names}")
+        for name in ("Source date", "Due date", "Progress date"):
+            row[name] = None
+            if text.get(name):
+                try:
+                    row[name] = parse_date(values[name])
+                except ValueError as error:
+                    self.error(number, name, str(error))
+        if text.get("Recommendation") and not text.get("Recommendation No"):
+            self.error(number, "Recommendation No", "is needed when Recommendation is given")
+        if text.get("Progress") and not row["Progress date"]:
+            self.error(number, "Progress date", "is needed when Progress is given: the date the progress was reported")
+        row["leads"] = [" ".join(part.split()) for part in text.get("Leads", "").split(";") if part.strip()]
+        return row
+
+    def scheme_for(self, title, source):
+        plan = self.plans.get(title) or Plan.objects.filter(title=title).first()
+        if plan and plan.rag_scheme:
+            return plan.rag_scheme
+        return rag.BUSINESS if source == Plan.BUSINESS_PLAN else rag.IMPROVEMENT
+
+    def check_consistency(self, parsed):
+        seen_actions, recommendation_text, plan_source = {}, {}, {}
+        for row in parsed:
+            number, plan = row["number"], row["Plan"]
+            key = (plan, row["Action No"])
+            if key in seen_actions:
+                self.error(number, "Action No", f"action {row['Action No']} of '{plan}' is also on row {seen_actions[key]}")
+            seen_actions[key] = number
+            if row["source"]:
+                first = plan_source.setdefault(plan, (row["source"], number))
+                if first[0] != row["source"]:
+                    self.error(number, "Source", f"differs from the source of the same plan on row {first[1]}")
+            if row.get("Recommendation No") and row.get("Recommendation"):
+                rec_key = (plan, row["Recommendation No"])
+                first = recommendation_text.setdefault(rec_key, (row["Recommendation"], number))
+                if first[0] != row["Recommendation"]:
+                    self.error(
+                        number, "Recommendation",
+                        f"recommendation {row['Recommendation No']} has different wording on row {first[1]}",
+                    )
+        for row in parsed:
+            scheme = self.scheme_for(row["Plan"], plan_source.get(row["Plan"], (None,))[0])
+            try:
+                row["status"] = rag.normalise_status(row.get("Status", ""), scheme)
+            except ValueError as error:
+                self.error(row["number"], "Status", str(error))
+            reference = CROSS_REFERENCE.match(row["Action"] or "")
+            row["reference"] = reference.group(1) if reference else None
+            if row["reference"] and (row["Plan"], row["reference"]) not in seen_actions:
+                exists = Action.objects.filter(plan__title=row["Plan"], number=row["reference"]).exists()
+                if not exists:
+                    self.error(row["number"], "Action", f"refers to action {row['reference']}, which is not in the plan")
+            parsed_timescale = timescales.parse_timescale(row.get("Timescale", ""))
+            if parsed_timescale.needs_review and not row["Due date"]:
+                self.result.warnings.append(
+                    f"Row {row['number']}, column 'Timescale': '{row['Timescale']}' names no date that can be read; "
+                    "kept as written and flagged for review."
+                )
+            if not row["status"] and parsed_timescale.is_completed:
+                row["status"] = rag.COMPLETED
+
+    def plan_for(self, row):
+        title = row["Plan"]
+        plan = self.plans.get(title)
+        if plan is None:
+            plan = Plan.objects.filter(title=title).first()
+            if plan is None:
+                plan = Plan(title=title, source=row["source"] or Plan.OTHER)
+            changed = plan.pk is None
+            if row["source"] and plan.source != row["source"]:
+                plan.source, changed = row["source"], True
+            if row["Source date"] and plan.source_date != row["Source date"]:
+                plan.source_date, changed = row["Source date"], True
+            if changed:
+                plan.save()
+            self.plans[title] = plan
+            self.area_order = plan.areas.count()
+            self.result.plans.append(plan)
+        return plan
+
+    def lead_for(self, name):
+        key = name_key(name)
+        if key in self.leads:
+            return self.leads[key]
+        if INITIALS_ONLY.match(name):
+            owners = [lead for lead in self.leads.values() if lead.initials == name]
+            if len(owners) == 1:
+                return owners[0]
+        initials = re.search(r"[-–:]\s*([A-Z]{2,4})\s*$", name)
+        lead = Lead.objects.create(
+            name=name,
+            initials=initials.group(1) if initials else (name if INITIALS_ONLY.match(name) else ""),
+            kind=Lead.POST if initials else Lead.PERSON,
+        )
+        self.leads[key] = lead
+        self.result.leads_created.append(lead)
+        return lead
+
+    def save_row(self, row):
+        plan = self.plan_for(row)
+        area, created = Area.objects.get_or_create(plan=plan, title=row["Area"], defaults={"order": self.area_order})
+        self.area_order += created
+        recommendation = None
+        if row.get("Recommendation No"):
+            recommendation = Recommendation.objects.filter(plan=plan, number=row["Recommendation No"]).first()
+            fields = {
+                "area": area,
+                "text": row.get("Recommendation", "") or (recommendation.text if recommendation else ""),
+                "page_reference": row.get("Recommendation page", ""),
+                "measurable_indicator": row.get("Measurable indicator", ""),
+                "desired_outcome": row.get("Desired outcome", ""),
+            }
+            recommendation = _save_changed(recommendation or Recommendation(plan=plan, number=row["Recommendation No"]), fields)
+        due_from_timescale = timescales.parse_timescale(row.get("Timescale", "")).due_date
+        fields = {
+            "area": area,
+            "recommendation": recommendation,
+            "text": row["Action"],
+            "expected_evidence": row.get("Expected evidence", ""),
+            "timescale": row.get("Timescale", ""),
+            # A due date equal to the timescale's own is not an override: export writes it back.
+            "due_date_set": row["Due date"] if row["Due date"] != due_from_timescale else None,
+        }
+        action = Action.objects.filter(plan=plan, number=row["Action No"]).first()
+        is_new = action is None
+        action, changed = _save_changed(action or Action(plan=plan, number=row["Action No"]), fields, report=True)
+        leads = [self.lead_for(name) for name in row["leads"]]
+        if {lead.pk for lead in leads} != set(action.leads.values_list("pk", flat=True)):
+            action.leads.set(leads)
+            changed = True
+        changed |= self.save_progress(plan, action, row)
+        outcome = "new" if is_new else ("update" if changed else "skip")
+        if outcome == "new":
+            self.result.actions_created += 1
+        elif outcome == "update":
+            self.result.actions_updated += 1
+        else:
+            self.result.actions_unchanged += 1
+        self.result.row_outcomes.append((row["number"], outcome, action))
+        row["action"] = action
+
+    def save_progress(self, plan, action, row):
+        narrative = row.get("Progress", "")
+        status = row.get("status", "")
+        if not narrative and not status:
+            return False
+        # A status loaded from a spreadsheet counts from the row's progress date, else the plan's source date.
+        day = row["Progress date"] or plan.source_date or today()
+        update = (
+            action.progress_updates.filter(date=day, source=ProgressUpdate.IMPORT).first()
+            or action.progress_updates.filter(date=day, narrative=narrative).first()
+        )
+        if update is None:
+            update = ProgressUpdate(action=action, date=day, source=ProgressUpdate.IMPORT)
+        if update.pk and update.narrative == narrative and update.status == status:
+            return False
+        update.narrative, update.status = narrative, status
+        update.save()
+        self.result.progress_updates += 1
+        return True
+
+    def link_cross_reference(self, row):
+        if not row["reference"]:
+            return
+        action = row["action"]
+        target = Action.objects.get(plan=action.plan, number=row["reference"])
+        if action.cross_reference_id != target.pk:
+            action.cross_reference = target
+            action.save(update_fields=["cross_reference", "version", "updated_at"])
+
+    # Milestones ------------------------------------------------------------------------------
+
+    def load_milestones(self, table):
+        for header in table.unknown_headers:
+            self.result.warnings.append(f"Column '{header}' of the Milestones sheet is not known and was ignored.")
+        order = {}
+        for number, values in table.rows:
+            text = {name: _text(value) for name, value in values.items()}
+            for name in ("Plan", "Action No", "Milestone"):
+                if not text.get(name):
+                    self.error(number, name, "is required and is empty")
+            if self.errors and self.errors[-1].row == number:
+                continue
+            completed = text.get("Completed", "").lower()
+            if completed not in TRUE_WORDS | FALSE_WORDS:
+                self.error(number, "Completed", f"'{text['Completed']}' is not yes or no")
+                continue
+            action = Action.objects.filter(plan__title=text["Plan"], number=text["Action No"]).first()
+            if action is None:
+                self.error(number, "Action No", f"no action {text['Action No']} in plan '{text['Plan']}'")
+                continue
+            position = order[action.pk] = order.get(action.pk, -1) + 1
+            milestone = Milestone.objects.filter(action=action, activity=text["Milestone"]).first() or Milestone(
+                action=action, activity=text["Milestone"]
+            )
+            _save_changed(
+                milestone, {"date_text": text.get("Date", ""), "completed": completed in TRUE_WORDS, "order": position}
+            )
+            self.result.milestones += 1
+
+
+def _save_changed(instance, fields, report=False):
+    """Set `fields` and save only when something changed, so re-imports add no empty history."""
+    changed = instance.pk is None
+    for name, value in fields.items():
+        try:
+            current = getattr(instance, name)
+        except ObjectDoesNotExist:  # a related object not yet set on a new row
+            current = None
+        if current != value:
+            setattr(instance, name, value)
+            changed = True
+    if changed:
+        instance.save()
+    return (instance, changed) if report else instance
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+def plan_rows(plan, day):
+    """The plan as rows of the import format plus RAG and its reason, as at `day`."""
+    actions = list(
+        Action.objects.filter(plan=plan).with_rag_inputs().select_related("recommendation", "area").order_by("sort_key")
+    )
+    recommendations = list({a.recommendation_id: a.recommendation for a in actions if a.recommendation}.values())
+    if day < today():
+        asat.apply_wording(actions, Action.history.model, day, ["text", "expected_evidence", "timescale"])
+        asat.apply_wording(recommendations, Recommendation.history.model, day, ["text"])
+    source_label = plan.get_source_display()
+    rows = []
+    for action in actions:
+        recommendation = action.recommendation
+        latest = action.latest_update_on(day)
+        rating = action.rag_on(day, plan.rag_scheme)
+        values = {
+            "Plan": plan.title,
+            "Source": source_label,
+            "Source date": plan.source_date.isoformat() if plan.source_date else "",
+            "Area": action.area.title,
+            "Recommendation No": recommendation.number if recommendation else "",
+            "Recommendation": recommendation.text if recommendation else "",
+            "Recommendation page": recommendation.page_reference if recommendation else "",
+            "Measurable indicator": recommendation.measurable_indicator if recommendation else "",
+            "Desired outcome": recommendation.desired_outcome if recommendation else "",
+            "Action No": action.number,
+            "Action": action.text,
+            "Expected evidence": action.expected_evidence,
+            "Leads": "; ".join(lead.name for lead in action.leads.all()),
+            "Timescale": action.timescale,
+            "Due date": action.due_date.isoformat() if action.due_date else "",
+            "Status": rag.STATUS_LABELS.get(action.status_on(day), ""),
+            "Progress": latest.narrative if latest else "",
+            "Progress date": latest.date.isoformat() if latest else "",
+            "RAG": rating.label,
+            "RAG reason": rating.reason,
+        }
+        rows.append([values[column.name] for column in PLAN_COLUMNS] + [values[name] for name in EXPORT_ONLY_COLUMNS])
+    return rows
+
+
+def milestone_rows(plan):
+    milestones = Milestone.objects.filter(action__plan=plan).select_related("action").order_by("action__sort_key", "order", "id")
+    return [[plan.title, m.action.number, m.activity, m.date_text, "yes" if m.completed else ""] for m in milestones]
+
+
+def export_plan(plan, day, file_format):
+    """(bytes, content type, file name) of the plan as at `day` in CSV or XLSX."""
+    headers = [column.name for column in PLAN_COLUMNS] + EXPORT_ONLY_COLUMNS
+    rows = plan_rows(plan, day)
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", plan.title).strip("-").lower() or "plan"
+    stem = f"{stem}-as-at-{day.isoformat()}"
+    if file_format == "csv":
+        return write_csv(headers, rows), "text/csv; charset=utf-8", f"{stem}.csv"
+    if file_format == "xlsx":
+        sheets = [("Plan", headers, rows), (MILESTONE_SHEET, [c.name for c in MILESTONE_COLUMNS], milestone_rows(plan))]
+        return (
+            write_xlsx(sheets),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{stem}.xlsx",
+        )
+    raise ValueError(f"Unknown format '{file_format}': use csv or xlsx")

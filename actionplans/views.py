@@ -1,0 +1,251 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import asat, permissions, rag, services, spreadsheet
+from .filters import PlanFilter, rated_plans
+from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
+from .history import action_changes
+from .models import Action, InspectionJudgement, Milestone, Plan, Recommendation, today
+
+
+def _as_at(request):
+    """The day a page shows ("as at"), from ?as_at=YYYY-MM-DD; today when absent."""
+    try:
+        return asat.parse_day(request.GET.get("as_at")) or today(), None
+    except ValueError:
+        return today(), "The “as at” date must be a real date written as YYYY-MM-DD; showing today instead."
+
+
+def _row(action, day):
+    return {
+        "action": action,
+        "rag": action.rag_on(day),
+        "status": action.status_on(day),
+        "status_label": rag.status_label(action.status_on(day)),
+        "latest": action.latest_update_on(day),
+        "overdue": action.is_overdue(day),
+    }
+
+
+def home(request):
+    day = today()
+    rows = [_row(action, day) for action in Action.objects.for_lead(request.user).with_rag_inputs()]
+    # Overdue first, then due soonest; undated last.
+    rows.sort(key=lambda r: (not r["overdue"], r["action"].due_date is None, r["action"].due_date, r["action"].sort_key))
+    awaiting = []
+    if permissions.is_admin(request.user) or permissions.is_manager(request.user):
+        proposed = Action.objects.filter(completion_proposed_on__isnull=False).with_rag_inputs()
+        if not permissions.is_admin(request.user):
+            units = permissions.managed_unit_ids(request.user)
+            proposed = [action for action in proposed if action.responsible_unit_id in units]
+        awaiting = [_row(action, day) for action in proposed]
+    return render(request, "actionplans/home.html", {"rows": rows, "awaiting": awaiting, "today": day})
+
+
+def plan_list(request):
+    day = today()
+    plan_filter = PlanFilter(request.GET, queryset=Plan.objects.with_rag_inputs())
+    plans = plan_filter.qs if plan_filter.is_valid() else Plan.objects.none()
+    data = plan_filter.form.cleaned_data if plan_filter.is_valid() else {}
+    rows = rated_plans(plans, day, colour=data.get("rag"), overdue=bool(data.get("overdue")))
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "actionplans/plan_list.html",
+        {"filter": plan_filter, "page": page, "rows": page.object_list, "today": day, "query": query.urlencode()},
+    )
+
+
+def plan_detail(request, pk):
+    plan = get_object_or_404(Plan.objects.select_related("unit"), pk=pk)
+    day, as_at_error = _as_at(request)
+    file_format = request.GET.get("format")
+    if file_format:
+        if file_format not in {"csv", "xlsx"}:
+            return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
+        content, content_type, filename = spreadsheet.export_plan(plan, day, file_format)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    actions = list(plan.actions.with_rag_inputs().order_by("sort_key"))
+    recommendations = list(plan.recommendations.order_by("sort_key"))
+    areas = list(plan.areas.order_by("order", "id"))
+    if day < today():
+        asat.apply_wording(actions, Action.history.model, day, ["text", "expected_evidence", "timescale"])
+        asat.apply_wording(recommendations, Recommendation.history.model, day, ["text"])
+
+    rows_by_recommendation, loose_rows_by_area = {}, {}
+    summary = rag.Summary(plan.rag_scheme)
+    for action in actions:
+        row = _row(action, day)
+        summary.add(row["rag"], row["status"])
+        if action.recommendation_id:
+            rows_by_recommendation.setdefault(action.recommendation_id, []).append(row)
+        else:
+            loose_rows_by_area.setdefault(action.area_id, []).append(row)
+    sections = []
+    for area in areas:
+        groups = [
+            (recommendation, rows_by_recommendation.get(recommendation.pk, []))
+            for recommendation in recommendations
+            if recommendation.area_id == area.pk
+        ]
+        sections.append({"area": area, "groups": groups, "actions": loose_rows_by_area.get(area.pk, [])})
+    return render(
+        request,
+        "actionplans/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": sections,
+            "summary": summary,
+            "judgements": InspectionJudgement.objects.filter(plan=plan),
+            "day": day,
+            "is_today": day == today(),
+            "as_at_error": as_at_error,
+            "action_count": len(actions),
+        },
+    )
+
+
+def _action_for_page(pk):
+    return get_object_or_404(
+        Action.objects.with_rag_inputs().prefetch_related(
+            Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")), "referenced_by"
+        ),
+        pk=pk,
+    )
+
+
+def _versioned_initial(action):
+    updates = list(action.progress_updates.all())
+    return {"version": action.version, "seen_update_id": max((u.pk for u in updates), default=0)}
+
+
+def _render_action(request, action, status=200, **forms):
+    day = today()
+    can_update = permissions.can_update(request.user, action)
+    can_sign_off = permissions.can_sign_off(request.user, action) and action.completion_proposed
+    initial = _versioned_initial(action)
+    context = {
+        "action": action,
+        "plan": action.plan,
+        "row": _row(action, day),
+        "updates": list(reversed(list(action.progress_updates.all()))),
+        "milestones": list(action.milestones.all()),
+        "changes": action_changes(action),
+        "can_update": can_update,
+        "can_sign_off": can_sign_off,
+        "today": day,
+    }
+    if can_update:
+        context["progress_form"] = forms.get("progress_form") or ProgressUpdateForm(
+            scheme=action.plan.rag_scheme,
+            initial={**initial, "date": day, "status": action.status_on(day) or None},
+        )
+        if not action.completion_proposed and action.status_on(day) != rag.COMPLETED:
+            context["propose_form"] = forms.get("propose_form") or ProposeCompletionForm(initial=initial)
+    if can_sign_off:
+        context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm(initial=initial)
+    context["conflict"] = forms.get("conflict")
+    return render(request, "actionplans/action_detail.html", context, status=status)
+
+
+def action_detail(request, pk):
+    return _render_action(request, _action_for_page(pk))
+
+
+def _conflict_response(request, action, conflict, form_name, form):
+    # Keep what they typed, point the form at the new version, and show what changed.
+    fresh = _action_for_page(action.pk)
+    data = form.data.copy()
+    for name, value in _versioned_initial(fresh).items():
+        data[name] = str(value)
+    form = type(form)(data, **({"scheme": fresh.plan.rag_scheme} if form_name == "progress_form" else {}))
+    form.is_valid()
+    return _render_action(request, fresh, status=409, conflict=conflict, **{form_name: form})
+
+
+@require_POST
+def action_progress(request, pk):
+    action = _action_for_page(pk)
+    if not permissions.can_update(request.user, action):
+        raise PermissionDenied("Only the action's leads, their managers and admins may update it.")
+    form = ProgressUpdateForm(request.POST, scheme=action.plan.rag_scheme)
+    if not form.is_valid():
+        return _render_action(request, action, progress_form=form)
+    try:
+        services.add_progress_update(
+            action=action,
+            author=request.user,
+            date=form.cleaned_data["date"],
+            narrative=form.cleaned_data["narrative"],
+            status=form.cleaned_data["status"],
+            version=form.cleaned_data["version"],
+            seen_update_id=form.cleaned_data["seen_update_id"],
+        )
+    except services.EditConflict as conflict:
+        return _conflict_response(request, action, conflict, "progress_form", form)
+    messages.success(request, "Progress update saved.")
+    return redirect(action)
+
+
+@require_POST
+def action_propose_completion(request, pk):
+    action = _action_for_page(pk)
+    if not permissions.can_update(request.user, action):
+        raise PermissionDenied("Only the action's leads, their managers and admins may propose its completion.")
+    form = ProposeCompletionForm(request.POST)
+    if not form.is_valid():
+        return _render_action(request, action, propose_form=form)
+    try:
+        services.propose_completion(
+            action=action,
+            author=request.user,
+            narrative=form.cleaned_data["narrative"],
+            version=form.cleaned_data["version"],
+            seen_update_id=form.cleaned_data["seen_update_id"],
+        )
+    except services.EditConflict as conflict:
+        return _conflict_response(request, action, conflict, "propose_form", form)
+    except services.NotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect(action)
+    messages.success(request, "Completion proposed. A manager will confirm it or return it to you.")
+    return redirect(action)
+
+
+@require_POST
+def action_sign_off(request, pk):
+    action = _action_for_page(pk)
+    if not permissions.can_sign_off(request.user, action):
+        raise PermissionDenied("Only a manager of the action's unit, or an admin, may sign it off.")
+    form = SignOffForm(request.POST)
+    if not form.is_valid():
+        return _render_action(request, action, sign_off_form=form)
+    arguments = {
+        "action": action,
+        "manager": request.user,
+        "comment": form.cleaned_data["comment"],
+        "version": form.cleaned_data["version"],
+        "seen_update_id": form.cleaned_data["seen_update_id"],
+    }
+    try:
+        if form.cleaned_data["decision"] == SignOffForm.CONFIRM:
+            services.confirm_completion(**arguments)
+            messages.success(request, "Completion confirmed: the action now counts as completed.")
+        else:
+            services.return_completion(**arguments)
+            messages.success(request, "Completion returned to the lead with your comment.")
+    except services.EditConflict as conflict:
+        return _conflict_response(request, action, conflict, "sign_off_form", form)
+    except services.NotAllowed as refusal:
+        messages.error(request, str(refusal))
+    return redirect(action)
