@@ -1,3 +1,6 @@
+import re
+
+import tablib
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
@@ -21,6 +24,36 @@ from .models import (
 )
 
 
+class PlanFileFormat:
+    """Reads an upload with the importer's own reader, as `manage.py import_plan` does.
+
+    tablib would read only the first sheet of a workbook (losing its Milestones
+    sheet) and drop blank lines (shifting the row numbers errors are reported
+    with). The dataset only carries the sheets to `PlanFileResource`; a file that
+    cannot be read raises SpreadsheetError, whose message `PlanAdmin` shows.
+    """
+
+    def is_binary(self):
+        return True
+
+    def get_read_mode(self):
+        return "rb"
+
+    def create_dataset(self, in_stream):
+        sheets = spreadsheet.read_sheets(in_stream, f"upload.{self.get_extension()}")
+        dataset = tablib.Dataset([len(sheets)], headers=["sheets"])
+        dataset.sheets = sheets
+        return dataset
+
+
+class PlanCSV(PlanFileFormat, CSV):
+    pass
+
+
+class PlanXLSX(PlanFileFormat, XLSX):
+    pass
+
+
 class PlanFileResource(resources.Resource):
     """django-import-export's preview and confirm steps over the plan importer of `spreadsheet.py`.
 
@@ -39,17 +72,24 @@ class PlanFileResource(resources.Resource):
         return "Plan rows (one row per action), or a Milestones sheet"
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        headers = [str(h) if h is not None else "" for h in (dataset.headers or [])]
-        raw = [headers] + [list(row) for row in dataset]
+        sheets = getattr(dataset, "sheets", None)
+        if sheets is None:  # a dataset tablib read
+            sheets = {"": [list(dataset.headers or [])] + [list(row) for row in dataset]}
+        plan_rows, milestone_rows = spreadsheet.split_sheets(sheets)
+        shown = plan_rows if plan_rows is not None else milestone_rows
+        # Numbered as the importer numbers them: the header's row in the file is row 1 + the blank rows above it.
+        start = next((index for index, row in enumerate(shown) if any(spreadsheet._text(c) for c in row)), 0)
+        headers = [spreadsheet._text(cell) for cell in shown[start]] if shown else []
+        by_number = {
+            number: dict(zip(headers, (spreadsheet._text(cell) for cell in row)))
+            for number, row in enumerate(shown[start + 1 :], start=start + 2)
+            if any(spreadsheet._text(cell) for cell in row)
+        }
         result = Result()
-        result.diff_headers = headers
+        result.diff_headers = list(headers)
         result.add_dataset_headers(headers)
-        by_number = {index: dict(zip(headers, row)) for index, row in enumerate(raw[1:], start=2)}
         try:
-            if spreadsheet.looks_like_milestones(raw):
-                outcome = spreadsheet.import_rows(None, raw, dry_run=dry_run)
-            else:
-                outcome = spreadsheet.import_rows(raw, dry_run=dry_run)
+            outcome = spreadsheet.import_rows(plan_rows, milestone_rows, dry_run=dry_run)
         except spreadsheet.SpreadsheetError as error:
             result.append_invalid_row(1, {}, ValidationError(str(error)))
             return result
@@ -60,20 +100,29 @@ class PlanFileResource(resources.Resource):
             for number, messages in sorted(grouped.items()):
                 result.append_invalid_row(number, by_number.get(number, {}), ValidationError(messages))
             return result
-        for number, import_type, action in outcome.row_outcomes:
+        # Warnings (unknown columns, timescales to check) go in a last column, on their row or the first.
+        notes = {}
+        for warning in outcome.warnings:
+            row = re.match(r"Row (\d+), ", warning)
+            notes.setdefault(int(row.group(1)) if row else min(by_number, default=2), []).append(warning)
+        if notes:
+            result.diff_headers.append("Warnings")
+        rows = outcome.row_outcomes
+        if plan_rows is None:  # a milestones file: one preview row per milestone, logged against its action
+            rows = [
+                (number, RowResult.IMPORT_TYPE_UPDATE, Action.objects.get(plan__title=values["Plan"], number=values["Action No"]))
+                for number, values in by_number.items()
+            ]
+        for number, import_type, action in rows:
             row_result = RowResult()
             row_result.import_type = import_type
             row_result.diff = [by_number[number].get(h) or "" for h in headers]
+            if notes:
+                row_result.diff.append(" ".join(notes.get(number, [])))
             row_result.instance = action
             row_result.add_instance_info(action)
             result.append_row_result(row_result)
             result.increment_row_result_total(row_result)
-        if not outcome.row_outcomes:  # a milestones file: one preview row per milestone row
-            for number, values in by_number.items():
-                row_result = RowResult()
-                row_result.import_type = RowResult.IMPORT_TYPE_UPDATE
-                row_result.diff = [values.get(h) or "" for h in headers]
-                result.append_row_result(row_result)
         result.total_rows = len(by_number)
         return result
 
@@ -99,12 +148,24 @@ class JudgementInline(admin.TabularInline):
 @admin.register(Plan)
 class PlanAdmin(ImportMixin, SimpleHistoryAdmin):
     resource_classes = [PlanFileResource]
-    formats = [CSV, XLSX]
+    formats = [PlanCSV, PlanXLSX]
     list_display = ["title", "source", "source_date", "unit", "rag_scheme", "status"]
     list_filter = ["source", "status", "rag_scheme", "unit"]
     search_fields = ["title"]
     inlines = [JudgementInline, AreaInline, RecommendationInline]
     import_template_name = "admin/import_export/import.html"
+
+    def has_import_permission(self, request):
+        # An import adds and changes plans and their actions: being staff is not enough.
+        return all(
+            request.user.has_perm(f"actionplans.{verb}_{model}") for verb in ("add", "change") for model in ("plan", "action")
+        )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, spreadsheet.SpreadsheetError):  # the importer's own message says what is wrong
+            form.add_error("import_file", str(e))
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
 
 class ActionInline(admin.StackedInline):

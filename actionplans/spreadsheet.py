@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
+from django.db.models import Max
 
 from . import asat, rag, timescales
 from .models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key, today
@@ -111,8 +112,10 @@ def _read_xlsx(data):
 def make_table(raw_rows, columns, what="file"):
     """Match headers (case and spacing ignored) and turn rows into dicts; check required columns."""
     rows = [row for row in raw_rows]
+    skipped = 0
     while rows and not any(_text(cell) for cell in rows[0]):
         rows.pop(0)
+        skipped += 1
     if not rows:
         raise SpreadsheetError(f"The {what} is empty: it has no header row.")
     headers = [_text(cell) for cell in rows[0]]
@@ -132,7 +135,7 @@ def make_table(raw_rows, columns, what="file"):
             f"{', '.join(c.name for c in columns)}."
         )
     table_rows = []
-    for offset, raw in enumerate(rows[1:], start=2):
+    for offset, raw in enumerate(rows[1:], start=skipped + 2):
         if not any(_text(cell) for cell in raw):
             continue
         values = {name: (raw[index] if index < len(raw) else None) for name, index in positions.items()}
@@ -171,7 +174,10 @@ def parse_date(value):
     match = UK_DATE.match(text)
     if match:
         day, month, year = (int(part) for part in match.groups())
-        return date(year + 2000 if year < 100 else year, month, day)
+        try:
+            return date(year + 2000 if year < 100 else year, month, day)
+        except ValueError:  # 31/02/2011: no such day
+            pass
     raise ValueError(f"'{text}' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")
 
 
@@ -243,6 +249,14 @@ SOURCE_BY_NAME = {header_key(label): key for key, label in Plan.SOURCES} | {key:
 SOURCE_BY_NAME |= {"cqc": Plan.CQC_INSPECTION, "apa": Plan.ANNUAL_PERFORMANCE_ASSESSMENT}
 CROSS_REFERENCE = re.compile(r"^\s*(?:see|refer(?:red)? to|cf\.?)\s+(?:action\s+)?(\d+(?:\.\d+)*[a-z]?)\s*\.?\s*$", re.I)
 INITIALS_ONLY = re.compile(r"^[A-Z]{2,4}$")
+# Cells stored in columns of limited length: longer text is a row error, not a database error.
+MAX_LENGTHS = {
+    "Plan": Plan._meta.get_field("title").max_length,
+    "Area": Area._meta.get_field("title").max_length,
+    "Recommendation No": Recommendation._meta.get_field("number").max_length,
+    "Recommendation page": Recommendation._meta.get_field("page_reference").max_length,
+    "Action No": Action._meta.get_field("number").max_length,
+}
 TRUE_WORDS = {"yes", "y", "true", "1", "completed", "complete", "done", "x"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
 
@@ -275,17 +289,26 @@ class ImportResult:
 def import_plan_file(data, filename, *, dry_run=False, milestone_data=None, milestone_filename=None):
     """Import a plan file (and optionally a separate milestones CSV). Raises SpreadsheetError or ImportErrors."""
     sheets = read_sheets(data, filename)
-    first = next(iter(sheets.values()))
     milestone_rows = None
-    for title, rows in sheets.items():
-        if header_key(title) == header_key(MILESTONE_SHEET) and rows is not first:
-            milestone_rows = rows
     if milestone_data is not None:
         milestone_rows = next(iter(read_sheets(milestone_data, milestone_filename).values()))
+    plan_rows, milestone_rows = split_sheets(sheets, milestone_rows)
+    return import_rows(plan_rows, milestone_rows, dry_run=dry_run)
+
+
+def split_sheets(sheets, milestone_rows=None):
+    """(plan rows, milestone rows) of a file's sheets: the first sheet, and a sheet named Milestones
+    unless `milestone_rows` come from a file of their own. Either may be None."""
+    first = next(iter(sheets.values()))
+    for title, rows in sheets.items():
+        # A Milestones sheet with nothing below its header (an export of a plan without milestones) adds none.
+        filled = sum(1 for row in rows if any(_text(cell) for cell in row))
+        if milestone_rows is None and header_key(title) == header_key(MILESTONE_SHEET) and rows is not first and filled > 1:
+            milestone_rows = rows
     # A milestones file on its own (admin upload of a Milestones CSV) is recognised by its headers.
     if looks_like_milestones(first):
-        return import_rows(None, first, dry_run=dry_run)
-    return import_rows(first, milestone_rows, dry_run=dry_run)
+        return None, first
+    return first, milestone_rows
 
 
 def looks_like_milestones(raw_rows):
@@ -308,7 +331,7 @@ def import_rows(plan_rows, milestone_rows=None, *, dry_run=False):
             importer.load_milestones(milestone_table)
         if importer.errors:
             transaction.set_rollback(True)
-            raise ImportErrors(importer.errors)
+            raise ImportErrors(sorted(importer.errors, key=lambda error: error.row))
         if dry_run:
             transaction.set_rollback(True)
         return importer.result
@@ -320,6 +343,7 @@ class _PlanImport:
         self.result = ImportResult(dry_run=dry_run)
         self.leads = {lead.name_key: lead for lead in Lead.objects.all()}
         self.plans = {}
+        self.area_order = {}  # plan title: the order the plan's next new area gets
 
     def error(self, row, column, reason):
         self.errors.append(RowError(row, column, reason))
@@ -331,11 +355,10 @@ class _PlanImport:
             if header_key(header) not in {header_key(name) for name in EXPORT_ONLY_COLUMNS}:
                 self.result.warnings.append(f"Column '{header}' is not part of the plan format and was ignored.")
         parsed = [self.parse_row(number, values) for number, values in table.rows]
-        if self.errors:
-            return
         self.check_consistency(parsed)
         if self.errors:
             return
+        self.merge_recommendations(parsed)
         for row in parsed:
             self.save_row(row)
         for row in parsed:
@@ -347,6 +370,9 @@ class _PlanImport:
         for name in ("Plan", "Area", "Action No", "Action"):
             if not text.get(name):
                 self.error(number, name, "is required and is empty")
+        for name, length in MAX_LENGTHS.items():
+            if len(text.get(name, "")) > length:
+                self.error(number, name, f"is longer than {length} characters")
         source = text.get("Source", "")
         row["source"] = SOURCE_BY_NAME.get(header_key(source)) if source else None
         if source and row["source"] is None:
@@ -361,9 +387,12 @@ class _PlanImport:
                     self.error(number, name, str(error))
         if text.get("Recommendation") and not text.get("Recommendation No"):
             self.error(number, "Recommendation No", "is needed when Recommendation is given")
-        if text.get("Progress") and not row["Progress date"]:
+        if text.get("Progress") and not text.get("Progress date"):
             self.error(number, "Progress date", "is needed when Progress is given: the date the progress was reported")
         row["leads"] = [" ".join(part.split()) for part in text.get("Leads", "").split(";") if part.strip()]
+        lead_length = Lead._meta.get_field("name").max_length
+        if any(len(name) > lead_length for name in row["leads"]):
+            self.error(number, "Leads", f"a lead's name is longer than {lead_length} characters")
         return row
 
     def scheme_for(self, title, source):
@@ -379,7 +408,8 @@ class _PlanImport:
             key = (plan, row["Action No"])
             if key in seen_actions:
                 self.error(number, "Action No", f"action {row['Action No']} of '{plan}' is also on row {seen_actions[key]}")
-            seen_actions[key] = number
+            elif all(key):  # a row without plan or number is reported as such
+                seen_actions[key] = number
             if row["source"]:
                 first = plan_source.setdefault(plan, (row["source"], number))
                 if first[0] != row["source"]:
@@ -397,6 +427,7 @@ class _PlanImport:
             try:
                 row["status"] = rag.normalise_status(row.get("Status", ""), scheme)
             except ValueError as error:
+                row["status"] = ""
                 self.error(row["number"], "Status", str(error))
             reference = CROSS_REFERENCE.match(row["Action"] or "")
             row["reference"] = reference.group(1) if reference else None
@@ -413,6 +444,20 @@ class _PlanImport:
             if not row["status"] and parsed_timescale.is_completed:
                 row["status"] = rag.COMPLETED
 
+    def merge_recommendations(self, parsed):
+        """A recommendation's details may be on any of its rows: each blank cell takes what another row gives."""
+        details = ("Recommendation", "Recommendation page", "Measurable indicator", "Desired outcome")
+        given = {}
+        for row in parsed:
+            if row.get("Recommendation No"):
+                found = given.setdefault((row["Plan"], row["Recommendation No"]), {})
+                for name in details:
+                    if row.get(name):
+                        found.setdefault(name, row[name])
+        for row in parsed:
+            if row.get("Recommendation No"):
+                row.update(given[(row["Plan"], row["Recommendation No"])])
+
     def plan_for(self, row):
         title = row["Plan"]
         plan = self.plans.get(title)
@@ -428,7 +473,8 @@ class _PlanImport:
             if changed:
                 plan.save()
             self.plans[title] = plan
-            self.area_order = plan.areas.count()
+            last = plan.areas.aggregate(last=Max("order"))["last"]
+            self.area_order[title] = 0 if last is None else last + 1
             self.result.plans.append(plan)
         return plan
 
@@ -452,8 +498,10 @@ class _PlanImport:
 
     def save_row(self, row):
         plan = self.plan_for(row)
-        area, created = Area.objects.get_or_create(plan=plan, title=row["Area"], defaults={"order": self.area_order})
-        self.area_order += created
+        area, created = Area.objects.get_or_create(
+            plan=plan, title=row["Area"], defaults={"order": self.area_order[plan.title]}
+        )
+        self.area_order[plan.title] += created
         recommendation = None
         if row.get("Recommendation No"):
             recommendation = Recommendation.objects.filter(plan=plan, number=row["Recommendation No"]).first()
@@ -527,7 +575,7 @@ class _PlanImport:
     def load_milestones(self, table):
         for header in table.unknown_headers:
             self.result.warnings.append(f"Column '{header}' of the Milestones sheet is not known and was ignored.")
-        order = {}
+        order, existing, occurrences = {}, {}, {}
         for number, values in table.rows:
             text = {name: _text(value) for name, value in values.items()}
             for name in ("Plan", "Action No", "Milestone"):
@@ -544,12 +592,17 @@ class _PlanImport:
                 self.error(number, "Action No", f"no action {text['Action No']} in plan '{text['Plan']}'")
                 continue
             position = order[action.pk] = order.get(action.pk, -1) + 1
-            milestone = Milestone.objects.filter(action=action, activity=text["Milestone"]).first() or Milestone(
-                action=action, activity=text["Milestone"]
-            )
-            _save_changed(
-                milestone, {"date_text": text.get("Date", ""), "completed": completed in TRUE_WORDS, "order": position}
-            )
+            # An action may list the same activity twice (Kent: a forum meets in June and December):
+            # the n-th row of an activity is the n-th milestone with that activity.
+            key = (action.pk, text["Milestone"])
+            if key not in existing:
+                existing[key] = list(Milestone.objects.filter(action=action, activity=key[1]).order_by("order", "id"))
+            occurrence = occurrences[key] = occurrences.get(key, -1) + 1
+            same = existing[key]
+            milestone = same[occurrence] if occurrence < len(same) else Milestone(action=action, activity=key[1])
+            # A date of "Completed" marks the milestone done (Milestone.save), whatever the flag says.
+            done = completed in TRUE_WORDS or timescales.parse_timescale(text.get("Date", "")).is_completed
+            _save_changed(milestone, {"date_text": text.get("Date", ""), "completed": done, "order": position})
             self.result.milestones += 1
 
 

@@ -86,6 +86,13 @@ REFERENCE_RE = re.compile(
 COMPLETED_RE = re.compile(
     r"^\s*(?:(?:draft\s+)?complet(?:e|ed)|done|in place|achieved)\s*[.!]?\s*$", re.IGNORECASE
 )
+# "Mid 2011", "Early March 2011": part of a period, with no end written. Reading
+# the end of the whole period would be a guess, so these go to a person.
+VAGUE_RE = re.compile(
+    r"\b(?:mid(?:dle of)?|early|beginning of|start of)\s*-?\s*(?:the\s+)?"
+    r"(?:(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b|(?:19|20)\d\d\b)",
+    re.IGNORECASE,
+)
 NO_DATE_RE = re.compile(
     r"\b(?:on-?going|in progress|commenced|throughout|continuous(?:ly)?|quarterly|annually|"
     r"monthly|weekly|yearly|each year|every year|as required|rolling|onwards)\b",
@@ -165,8 +172,10 @@ def _read_calendar_year_quarter(m):
 def _read_season(m):
     first, last = SEASONS[m["season"].lower()]
     year = int(m["year"])
-    first_year = year - 1 if first > last else year
-    return date(first_year, first, 1), _month_end(year, last)
+    # A season is named by the year it starts in: "Winter 2010" (and "Winter
+    # 2010/11") is December 2010 to February 2011, the winter after the plan is written.
+    last_year = year + 1 if first > last else year
+    return date(year, first, 1), _month_end(last_year, last)
 
 
 def _read_financial_year(m):
@@ -246,12 +255,14 @@ def parse_timescale(text):
         return Timescale(text, REFERENCE, reference=reference["ref"])
     if COMPLETED_RE.match(text):
         return Timescale(text, COMPLETED)
-    periods = _find_periods(BRACKETS_RE.sub(" ", text))
+    # Text in brackets is a note ("(for 2010/11 & 2011/12)"), not a date.
+    unbracketed = BRACKETS_RE.sub(" ", text)
+    periods = _find_periods(unbracketed)
     if NO_DATE_RE.search(text):
         # "Ongoing from March 2010": no due date, but the work has a start.
         start = periods[0][0][0] if periods else None
         return Timescale(text, NO_DATE, start_date=start)
-    if not periods:
+    if not periods or VAGUE_RE.search(unbracketed):
         return Timescale(text, UNREADABLE)
     due = max(end for (_, end), _ in periods)
     # A named month or year means "by then"; only a written range has a start.

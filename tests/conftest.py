@@ -17,6 +17,12 @@ from actionplans.models import OrganisationUnit, Profile
 from .factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProfileFactory, UnitFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def directorate(db):
     return UnitFactory(name="Adult Social Care", level=OrganisationUnit.DIRECTORATE)

@@ -27,6 +27,9 @@ class Command(BaseCommand):
             raise CommandError(f"--as-at '{options['as_at']}' is not a date: write YYYY-MM-DD.") from None
         content, _, _ = spreadsheet.export_plan(plan, day, options["format"])
         output = Path(options["output"])
-        output.write_bytes(content)
+        try:
+            output.write_bytes(content)
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
         rows = plan.actions.count()
         self.stdout.write(f"Exported '{plan.title}' as at {day.isoformat()}: {rows} actions to {output}.")

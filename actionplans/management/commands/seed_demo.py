@@ -74,9 +74,13 @@ class Command(BaseCommand):
                     plan.unit = unit
                     plan.save()
                 for order, (outcome, judgement) in enumerate(demo["judgements"]):
-                    InspectionJudgement.objects.update_or_create(
+                    # Saved only when new or changed, so running again adds no empty change history.
+                    found, created = InspectionJudgement.objects.get_or_create(
                         plan=plan, outcome=outcome, defaults={"judgement": judgement, "order": order}
                     )
+                    if not created and (found.judgement, found.order) != (judgement, order):
+                        found.judgement, found.order = judgement, order
+                        found.save()
             self.stdout.write(result.summary)
         if options["with_demo_users"]:
             self.create_demo_users()

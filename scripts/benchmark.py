@@ -1,0 +1,94 @@
+#!/usr/bin/env python
+"""Speed and memory of the heavy paths on generated data: import, plan page, plans list, export.
+
+Runs on a throwaway SQLite database (or DATABASE_URL if set). Prints one line per
+measurement; it asserts nothing: targets are read off it, never enforced by a timed test.
+
+    .venv/bin/python scripts/benchmark.py [--actions 2000]
+"""
+
+import argparse
+import csv
+import io
+import os
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--actions", type=int, default=2000)
+    args = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="plans-bench-")
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans import spreadsheet
+    from actionplans.models import Plan
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+
+    def plan_file(count):
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([c.name for c in spreadsheet.PLAN_COLUMNS])
+        for n in range(count):
+            rec = n % 40 + 1
+            writer.writerow([
+                "Benchmark plan", "CQC inspection", "2010-03-31", f"Area {rec % 5}", rec, f"Recommendation {rec} text",
+                "11", "", "", f"{rec}.{n + 1}", f"Action {n + 1}: streamline and clarify documentation " * 3,
+                "Evidence " * 20, f"Lead {n % 25}; Head of Safeguarding - AH", ["March 2011", "Q3 2010/11", "Ongoing"][n % 3],
+                "", ["On track", "At risk", ""][n % 3], "Progress narrative " * 15, "2010-06-30",
+            ])
+        return out.getvalue().encode()
+
+    def measure(label, func, repeatable=True):
+        """Time and queries in one run; Python memory peak in a second run (tracemalloc slows it)."""
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = func()
+            elapsed = time.perf_counter() - started
+        memory = ""
+        if repeatable:
+            tracemalloc.start()
+            func()
+            memory = f"peak {tracemalloc.get_traced_memory()[1] / 2**20:7.1f} MiB"
+            tracemalloc.stop()
+        print(f"{label:34} {elapsed * 1000:9.0f} ms  {len(queries):6} queries  {memory}", flush=True)
+        return result
+
+    data = plan_file(args.actions)
+    print(f"{args.actions} actions, database {connection.vendor}")
+    measure("import dry run (new plan)", lambda: spreadsheet.import_plan_file(data, "bench.csv", dry_run=True))
+    measure("import (new plan)", lambda: spreadsheet.import_plan_file(data, "bench.csv"), repeatable=False)
+    measure("re-import (unchanged)", lambda: spreadsheet.import_plan_file(data, "bench.csv"))
+    plan = Plan.objects.get(title="Benchmark plan")
+    user = get_user_model().objects.create_superuser("bench", password="bench-password-1")
+    client = Client()
+    client.force_login(user)
+    measure("plan page (today)", lambda: client.get(f"/plans/{plan.pk}/"))
+    measure("plan page (as at 2010-07-01)", lambda: client.get(f"/plans/{plan.pk}/?as_at=2010-07-01"))
+    measure("plans list (rag=red)", lambda: client.get("/plans/?rag=red"))
+    measure("export csv", lambda: client.get(f"/plans/{plan.pk}/?format=csv"))
+    measure("export xlsx", lambda: client.get(f"/plans/{plan.pk}/?format=xlsx"))
+
+
+if __name__ == "__main__":
+    main()
