@@ -162,90 +162,78 @@ def action_detail(request, pk):
     return _render_action(request, _action_for_page(pk))
 
 
-def _conflict_response(request, action, conflict, form_name, form):
-    # Keep what they typed, point the form at the new version, and show what changed.
-    fresh = _action_for_page(action.pk)
-    data = form.data.copy()
-    for name, value in _versioned_initial(fresh).items():
-        data[name] = str(value)
-    form = type(form)(data, **({"scheme": fresh.plan.rag_scheme} if form_name == "progress_form" else {}))
-    form.is_valid()
-    return _render_action(request, fresh, status=409, conflict=conflict, **{form_name: form})
+def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
+    """The shape every write on an action page shares.
+
+    Check the permission (403, nothing changes), validate the form (the page again with
+    the GOV.UK error summary), run the service (409 with what changed when someone else
+    saved first), then redirect back with a message.
+    """
+    action = _action_for_page(pk)
+    if not allowed(request.user, action):
+        raise PermissionDenied(refusal)
+    extra = {"scheme": action.plan.rag_scheme} if form_class is ProgressUpdateForm else {}
+    form = form_class(request.POST, **extra)
+    if not form.is_valid():
+        return _render_action(request, action, **{form_name: form})
+    try:
+        messages.success(request, perform(action, form.cleaned_data))
+    except services.EditConflict as conflict:
+        # Keep what they typed, point the form at the new version, and show what changed.
+        fresh = _action_for_page(action.pk)
+        data = form.data.copy()
+        for name, value in _versioned_initial(fresh).items():
+            data[name] = str(value)
+        form = form_class(data, **extra)
+        form.is_valid()
+        return _render_action(request, fresh, status=409, conflict=conflict, **{form_name: form})
+    except services.NotAllowed as not_allowed:
+        messages.error(request, str(not_allowed))
+    return redirect(action)
+
+
+def _seen(cleaned):
+    return {"version": cleaned["version"], "seen_update_id": cleaned["seen_update_id"]}
 
 
 @require_POST
 def action_progress(request, pk):
-    action = _action_for_page(pk)
-    if not permissions.can_update(request.user, action):
-        raise PermissionDenied("Only the action's leads, their managers and admins may update it.")
-    form = ProgressUpdateForm(request.POST, scheme=action.plan.rag_scheme)
-    if not form.is_valid():
-        return _render_action(request, action, progress_form=form)
-    try:
+    def perform(action, cleaned):
         services.add_progress_update(
-            action=action,
-            author=request.user,
-            date=form.cleaned_data["date"],
-            narrative=form.cleaned_data["narrative"],
-            status=form.cleaned_data["status"],
-            version=form.cleaned_data["version"],
-            seen_update_id=form.cleaned_data["seen_update_id"],
+            action=action, author=request.user, date=cleaned["date"], narrative=cleaned["narrative"],
+            status=cleaned["status"], **_seen(cleaned),
         )
-    except services.EditConflict as conflict:
-        return _conflict_response(request, action, conflict, "progress_form", form)
-    messages.success(request, "Progress update saved.")
-    return redirect(action)
+        return "Progress update saved."
+
+    return _write(
+        request, pk, allowed=permissions.can_update, form_name="progress_form", form_class=ProgressUpdateForm,
+        refusal="Only the action's leads, their managers and admins may update it.", perform=perform,
+    )
 
 
 @require_POST
 def action_propose_completion(request, pk):
-    action = _action_for_page(pk)
-    if not permissions.can_update(request.user, action):
-        raise PermissionDenied("Only the action's leads, their managers and admins may propose its completion.")
-    form = ProposeCompletionForm(request.POST)
-    if not form.is_valid():
-        return _render_action(request, action, propose_form=form)
-    try:
-        services.propose_completion(
-            action=action,
-            author=request.user,
-            narrative=form.cleaned_data["narrative"],
-            version=form.cleaned_data["version"],
-            seen_update_id=form.cleaned_data["seen_update_id"],
-        )
-    except services.EditConflict as conflict:
-        return _conflict_response(request, action, conflict, "propose_form", form)
-    except services.NotAllowed as refusal:
-        messages.error(request, str(refusal))
-        return redirect(action)
-    messages.success(request, "Completion proposed. A manager will confirm it or return it to you.")
-    return redirect(action)
+    def perform(action, cleaned):
+        services.propose_completion(action=action, author=request.user, narrative=cleaned["narrative"], **_seen(cleaned))
+        return "Completion proposed. A manager will confirm it or return it to you."
+
+    return _write(
+        request, pk, allowed=permissions.can_update, form_name="propose_form", form_class=ProposeCompletionForm,
+        refusal="Only the action's leads, their managers and admins may propose its completion.", perform=perform,
+    )
 
 
 @require_POST
 def action_sign_off(request, pk):
-    action = _action_for_page(pk)
-    if not permissions.can_sign_off(request.user, action):
-        raise PermissionDenied("Only a manager of the action's unit, or an admin, may sign it off.")
-    form = SignOffForm(request.POST)
-    if not form.is_valid():
-        return _render_action(request, action, sign_off_form=form)
-    arguments = {
-        "action": action,
-        "manager": request.user,
-        "comment": form.cleaned_data["comment"],
-        "version": form.cleaned_data["version"],
-        "seen_update_id": form.cleaned_data["seen_update_id"],
-    }
-    try:
-        if form.cleaned_data["decision"] == SignOffForm.CONFIRM:
+    def perform(action, cleaned):
+        arguments = {"action": action, "manager": request.user, "comment": cleaned["comment"], **_seen(cleaned)}
+        if cleaned["decision"] == SignOffForm.CONFIRM:
             services.confirm_completion(**arguments)
-            messages.success(request, "Completion confirmed: the action now counts as completed.")
-        else:
-            services.return_completion(**arguments)
-            messages.success(request, "Completion returned to the lead with your comment.")
-    except services.EditConflict as conflict:
-        return _conflict_response(request, action, conflict, "sign_off_form", form)
-    except services.NotAllowed as refusal:
-        messages.error(request, str(refusal))
-    return redirect(action)
+            return "Completion confirmed: the action now counts as completed."
+        services.return_completion(**arguments)
+        return "Completion returned to the lead with your comment."
+
+    return _write(
+        request, pk, allowed=permissions.can_sign_off, form_name="sign_off_form", form_class=SignOffForm,
+        refusal="Only a manager of the action's unit, or an admin, may sign it off.", perform=perform,
+    )
