@@ -28,6 +28,12 @@ class ReportedDateField(DateInputField):
 class VersionedForm(forms.Form):
     """Carries what the person saw, so a save made after someone else's is caught."""
 
+    auto_id_prefix = "id_%s"
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", self.auto_id_prefix)
+        super().__init__(*args, **kwargs)
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     seen_update_id = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -75,6 +81,8 @@ class ProgressUpdateForm(VersionedForm):
 
 
 class ProposeCompletionForm(VersionedForm):
+    # An action page can show three forms at once: each gets its own ids.
+    auto_id_prefix = "id_propose-%s"
     narrative = forms.CharField(
         label="Evidence that the action is complete (optional)",
         required=False,
@@ -90,6 +98,7 @@ class ProposeCompletionForm(VersionedForm):
 
 class SignOffForm(VersionedForm):
     CONFIRM, RETURN = "confirm", "return"
+    auto_id_prefix = "id_sign-off-%s"
 
     decision = forms.ChoiceField(
         label="Is the action complete?",

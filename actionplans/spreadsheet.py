@@ -257,6 +257,23 @@ MAX_LENGTHS = {
     "Recommendation page": Recommendation._meta.get_field("page_reference").max_length,
     "Action No": Action._meta.get_field("number").max_length,
 }
+# The column each saved field comes from. A column the file leaves out changes nothing (a file in the
+# issue's format has no Recommendation page); a column that is there, even blank, is what the file says.
+RECOMMENDATION_FIELD_COLUMNS = {
+    "area": "Area",
+    "text": "Recommendation",
+    "page_reference": "Recommendation page",
+    "measurable_indicator": "Measurable indicator",
+    "desired_outcome": "Desired outcome",
+}
+ACTION_FIELD_COLUMNS = {
+    "area": "Area",
+    "recommendation": "Recommendation No",
+    "text": "Action",
+    "expected_evidence": "Expected evidence",
+    "timescale": "Timescale",
+    "due_date_set": "Due date",
+}
 TRUE_WORDS = {"yes", "y", "true", "1", "completed", "complete", "done", "x"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
 
@@ -366,7 +383,7 @@ class _PlanImport:
 
     def parse_row(self, number, values):
         text = {name: _text(value) for name, value in values.items()}
-        row = {"number": number, **text}
+        row = {"number": number, **text, "columns": set(values)}
         for name in ("Plan", "Area", "Action No", "Action"):
             if not text.get(name):
                 self.error(number, name, "is required and is empty")
@@ -512,6 +529,7 @@ class _PlanImport:
                 "measurable_indicator": row.get("Measurable indicator", ""),
                 "desired_outcome": row.get("Desired outcome", ""),
             }
+            fields = {name: value for name, value in fields.items() if RECOMMENDATION_FIELD_COLUMNS[name] in row["columns"]}
             recommendation = _save_changed(recommendation or Recommendation(plan=plan, number=row["Recommendation No"]), fields)
         due_from_timescale = timescales.parse_timescale(row.get("Timescale", "")).due_date
         fields = {
@@ -523,11 +541,12 @@ class _PlanImport:
             # A due date equal to the timescale's own is not an override: export writes it back.
             "due_date_set": row["Due date"] if row["Due date"] != due_from_timescale else None,
         }
+        fields = {name: value for name, value in fields.items() if ACTION_FIELD_COLUMNS[name] in row["columns"]}
         action = Action.objects.filter(plan=plan, number=row["Action No"]).first()
         is_new = action is None
         action, changed = _save_changed(action or Action(plan=plan, number=row["Action No"]), fields, report=True)
         leads = [self.lead_for(name) for name in row["leads"]]
-        if {lead.pk for lead in leads} != set(action.leads.values_list("pk", flat=True)):
+        if "Leads" in row["columns"] and {lead.pk for lead in leads} != set(action.leads.values_list("pk", flat=True)):
             action.leads.set(leads)
             changed = True
         changed |= self.save_progress(plan, action, row)
@@ -554,6 +573,10 @@ class _PlanImport:
         )
         if update is None:
             update = ProgressUpdate(action=action, date=day, source=ProgressUpdate.IMPORT)
+        elif "Progress" not in row["columns"]:
+            narrative = update.narrative
+        if update.pk and "Status" not in row["columns"] and not status:
+            status = update.status
         if update.pk and update.narrative == narrative and update.status == status:
             return False
         update.narrative, update.status = narrative, status

@@ -408,7 +408,21 @@ def test_seed_demo_with_demo_users_creates_logins_and_links_the_officer():
     assert User.objects.filter(username__in=["officer", "manager", "admin"]).count() == 3
     assert Profile.objects.count() == 3
     assert authenticate(username="officer", password=again["officer"]) is not None
-    assert again["officer"] == passwords["officer"] or authenticate(username="officer", password=passwords["officer"]) is None
+    assert authenticate(username="officer", password=passwords["officer"]) is None
+    assert Lead.objects.filter(user__username="officer").count() == 2
+
+
+def test_seed_demo_puts_back_a_judgement_edited_since():
+    run("seed_demo")
+    judgement = InspectionJudgement.objects.get(outcome="Capacity to improve")
+    judgement.judgement = "uncertain"
+    judgement.save()
+    history = judgement.history.count()
+    run("seed_demo")
+    judgement.refresh_from_db()
+    assert judgement.judgement == "promising"
+    assert judgement.history.count() == history + 1
+    assert InspectionJudgement.objects.count() == 4
 
 
 def test_seed_demo_without_demo_users_creates_none():

@@ -903,6 +903,53 @@ def test_reimport_adds_new_actions_and_keeps_the_others():
     assert Action.objects.count() == 6 and Area.objects.count() == 3
 
 
+def test_columns_left_out_of_a_reimport_leave_their_fields_alone():
+    """A file in the issue's format (no Source date, no Recommendation page) or with fewer columns
+    updates what it holds, and leaves the rest as it was."""
+    rows = sample_rows()
+    rows[0]["Expected evidence"] = "A single risk document"
+    rows[0]["Due date"] = "2011-06-30"
+    run_import(rows)
+    before = counts()
+    snapshot = {
+        "actions": list(Action.objects.order_by("number").values()),
+        "recommendations": list(Recommendation.objects.values()),
+        "leads": sorted(Action.leads.through.objects.values_list("action_id", "lead_id")),
+        "updates": list(ProgressUpdate.objects.values()),
+    }
+    fewer = [
+        {name: row.get(name, "") for name in ["Plan", "Area", "Action No", "Action", "Timescale"]} for row in sample_rows()
+    ]
+    result = run_import(fewer)
+    assert result.actions_unchanged == 5
+    assert counts() == before
+    assert snapshot == {
+        "actions": list(Action.objects.order_by("number").values()),
+        "recommendations": list(Recommendation.objects.values()),
+        "leads": sorted(Action.leads.through.objects.values_list("action_id", "lead_id")),
+        "updates": list(ProgressUpdate.objects.values()),
+    }
+    # A column that is there, even blank, is what the file says.
+    for row in fewer:
+        row["Leads"] = ""
+    run_import(fewer)
+    assert Action.leads.through.objects.count() == 0
+
+
+def test_seeded_plan_reimported_in_the_issue_format_keeps_its_page_references():
+    import_fixture(SEFTON)
+    data = (FIXTURES / SEFTON[0]).read_text("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(data, newline="")))
+    issue_columns = [name for name in ALL_COLUMNS if name not in {"Source date", "Recommendation page"}]
+    before = counts()
+    result = run_import(rows, headers=issue_columns)
+    assert result.actions_unchanged == 53
+    assert counts() == before
+    plan = Plan.objects.get(title=SEFTON_TITLE)
+    assert plan.source_date == datetime.date(2010, 3, 31)
+    assert plan.recommendations.get(number="19").page_reference == "27"
+
+
 # --- Milestones -----------------------------------------------------------------------------
 
 

@@ -14,8 +14,9 @@ Helpers for the tests (import them: `from .conftest import login, ...`):
 - `assert_rag_in_words(page)`: RAG is never shown by colour alone;
 - `screenshot(page, name)`: a full-page PNG in test-artifacts/screenshots/<test>-<name>.png.
 
-Without Chromium at /usr/bin/chromium every test here is skipped, and the run
-ends with a line that says so.
+Without Chromium at /usr/bin/chromium (or CHROMIUM_PATH) every test here is
+skipped, and the run ends with a line that says so. Run them with
+`.venv/bin/pytest tests/browser -q`.
 """
 
 import os
@@ -23,10 +24,6 @@ import re
 from pathlib import Path
 
 import pytest
-
-# The Playwright sync API keeps an event loop running in the test thread, so
-# Django would refuse ORM calls from the tests ("async unsafe") without this.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -47,8 +44,6 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 PASSWORD = "correct horse battery staple"
 TIMEOUT_MS = 15_000
 
-_skipped_for_chromium = []
-
 
 def _browser_unavailable():
     """Why the browser tests cannot run here, or None when they can."""
@@ -68,20 +63,41 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
             if reason:
                 item.add_marker(pytest.mark.skip(reason=reason))
-                _skipped_for_chromium.append(item.nodeid)
 
 
 def pytest_terminal_summary(terminalreporter):
-    # Printed whatever the verbosity, so `make test` says plainly why nothing ran in a browser.
-    if _skipped_for_chromium:
-        terminalreporter.write_sep("!", f"{len(_skipped_for_chromium)} {_browser_unavailable()}", yellow=True)
+    # Printed whatever the verbosity (-q too), so `make test` says plainly why nothing ran in a browser.
+    reason = _browser_unavailable()
+    if not reason:
+        return
+    skipped = [report for report in terminalreporter.stats.get("skipped", []) if reason in str(report.longrepr)]
+    if skipped:
+        terminalreporter.write_sep("!", f"{reason} ({len(skipped)} tests)", yellow=True)
 
 
 # --- Browser, contexts and pages -------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="package", autouse=True)
+def _allow_orm_beside_playwright():
+    """While Chromium runs, the Playwright sync API keeps an event loop running in the test thread,
+    and Django refuses ORM calls ("async unsafe") unless DJANGO_ALLOW_ASYNC_UNSAFE is set.
+
+    Set only for this package, and removed afterwards: left set, it would leak into the rest of
+    the run (`manage.py check --deploy` in tests/test_site.py fails with async.E001)."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="package")
+def browser(_allow_orm_beside_playwright):
+    """One Chromium for the whole run of tests/browser (package scope: it is closed, and its
+    event loop stopped, before the rest of the suite runs)."""
     reason = _browser_unavailable()
     if reason:
         pytest.skip(reason)

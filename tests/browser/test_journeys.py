@@ -13,7 +13,6 @@ from urllib.parse import urlparse
 
 import pytest
 from openpyxl import load_workbook
-from playwright.sync_api import expect
 
 from actionplans import rag
 from actionplans.models import Action, Plan, ProgressUpdate, today
@@ -21,11 +20,19 @@ from actionplans.models import Action, Plan, ProgressUpdate, today
 from ..factories import ActionFactory
 from .conftest import focused_matches, login, screenshot, tab_to
 
+expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: browser tests skipped").expect
+
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:No directory at:UserWarning")]
 
 
 def path_of(page):
     return urlparse(page.url).path
+
+
+def follow(page, locator):
+    """Click a link or button and wait for the page it leads to, before reading that page."""
+    with page.expect_navigation():
+        locator.click()
 
 
 def day_text(day):
@@ -319,6 +326,9 @@ def test_journey_4_officer_proposes_completion_and_manager_confirms_it(new_page,
     expect(officer.locator("#action-status")).to_contain_text("Completion proposed")
     expect(officer.locator("#action-rag .app-rag-reason")).to_contain_text("Completion proposed, awaiting a manager's sign-off")
     expect(officer.locator("#propose")).to_have_count(0)
+    expect(officer.locator("[data-update]").first).to_contain_text(
+        "Completion proposed. Single risk assessment document in use since January"
+    )
     screenshot(officer, "proposed")
 
     manager = login(new_page(), mandy)
@@ -339,7 +349,8 @@ def test_journey_4_officer_proposes_completion_and_manager_confirms_it(new_page,
     expect(manager.locator("#action-status")).to_have_text("Completed")
     expect(manager.locator("#action-rag .app-rag")).to_have_text("Blue")
 
-    manager.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=action.plan.title).click()
+    follow(manager, manager.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name=action.plan.title))
+    expect(manager.get_by_role("heading", level=1)).to_have_text(action.plan.title)
     after = summary_counts(manager)
     assert after["blue"] == before["blue"] + 1
     assert after["red"] == before["red"] - 1
@@ -360,7 +371,7 @@ def test_journey_4_officer_proposes_completion_and_manager_confirms_it(new_page,
 def test_journey_5_manager_filters_plans_and_the_counts_add_up(page, mandy, demo_plans):
     kent, sefton, business = demo_plans["kent"], demo_plans["sefton"], demo_plans["business"]
     login(page, mandy)
-    page.get_by_role("link", name="Plans", exact=True).click()
+    follow(page, page.get_by_role("link", name="Plans", exact=True))
 
     def shown():
         return {int(pk) for pk in page.locator("[data-plan]").evaluate_all("(c) => c.map((e) => e.dataset.plan)")}
@@ -369,8 +380,7 @@ def test_journey_5_manager_filters_plans_and_the_counts_add_up(page, mandy, demo
         page.get_by_label("Source").select_option(label=source)
         page.get_by_label("Has actions rated").select_option(label=colour)
         page.get_by_label("Only plans with overdue actions").set_checked(overdue)
-        page.get_by_role("button", name="Apply filters").click()
-        page.wait_for_load_state()
+        follow(page, page.get_by_role("button", name="Apply filters"))
 
     assert shown() == {kent.pk, sefton.pk, business.pk}
     apply(source="CQC inspection")
@@ -395,7 +405,7 @@ def test_journey_5_manager_filters_plans_and_the_counts_add_up(page, mandy, demo
     for badge in page.locator(f'[data-plan="{sefton.pk}"] .app-rag').all():
         count, word = badge.inner_text().split(" ", 1)
         card_counts[word.strip()] = int(count)
-    page.get_by_role("link", name=sefton.title).click()
+    follow(page, page.get_by_role("link", name=sefton.title))
     expect(page.get_by_role("heading", level=1)).to_have_text(sefton.title)
     counts = assert_summary_matches_rows(page)
     assert counts == {"red": 39, "amber": 0, "green": 9, "blue": 5}, counts  # the Sefton file, rated today
@@ -403,8 +413,9 @@ def test_journey_5_manager_filters_plans_and_the_counts_add_up(page, mandy, demo
     screenshot(page, "sefton")
 
     page.go_back()
-    page.get_by_role("link", name="Clear filters").click()
-    page.get_by_role("link", name=kent.title).click()
+    follow(page, page.get_by_role("link", name="Clear filters"))
+    follow(page, page.get_by_role("link", name=kent.title))
+    expect(page.get_by_role("heading", level=1)).to_have_text(kent.title)
     assert_summary_matches_rows(page)
     page.goto(business.get_absolute_url())
     assert assert_summary_matches_rows(page) == {"red": 0, "amber": 3, "green": 0}
@@ -438,7 +449,7 @@ def admin_import(page, path):
 
 def test_journey_6_admin_imports_a_plan_csv(page, ada, tmp_path):
     login(page, ada)
-    page.get_by_role("link", name="Admin").click()
+    follow(page, page.get_by_role("link", name="Admin"))
     assert path_of(page) == "/admin/"
 
     # A file with bad rows shows them, row by row, and saves nothing.
@@ -476,7 +487,7 @@ def test_journey_6_admin_imports_a_plan_csv(page, ada, tmp_path):
 
     page.goto("/plans/")
     expect(page.locator(f'[data-plan="{plan.pk}"]')).to_contain_text("CQC assessment, 30 Jun 2025")
-    page.get_by_role("link", name=NEW_PLAN).click()
+    follow(page, page.get_by_role("link", name=NEW_PLAN))
     expect(page.locator("tr[data-action]")).to_have_count(3)
     expect(page.locator('tr[data-action="3"] .app-rag')).to_have_text("Amber")
     screenshot(page, "imported-plan")
