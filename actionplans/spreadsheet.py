@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Max
 
@@ -361,6 +360,9 @@ class _PlanImport:
         self.leads = {lead.name_key: lead for lead in Lead.objects.all()}
         self.plans = {}
         self.area_order = {}  # plan title: the order the plan's next new area gets
+        # What each plan already holds, loaded once per plan rather than queried per row.
+        self.areas, self.recommendations, self.actions = {}, {}, {}
+        self.existing_schemes = {}  # plan title: the RAG scheme of the plan already saved, if any
 
     def error(self, row, column, reason):
         self.errors.append(RowError(row, column, reason))
@@ -413,9 +415,10 @@ class _PlanImport:
         return row
 
     def scheme_for(self, title, source):
-        plan = self.plans.get(title) or Plan.objects.filter(title=title).first()
-        if plan and plan.rag_scheme:
-            return plan.rag_scheme
+        if title not in self.existing_schemes:
+            self.existing_schemes[title] = Plan.objects.filter(title=title).values_list("rag_scheme", flat=True).first()
+        if self.existing_schemes[title]:
+            return self.existing_schemes[title]
         return rag.BUSINESS if source == Plan.BUSINESS_PLAN else rag.IMPROVEMENT
 
     def check_consistency(self, parsed):
@@ -492,6 +495,12 @@ class _PlanImport:
             self.plans[title] = plan
             last = plan.areas.aggregate(last=Max("order"))["last"]
             self.area_order[title] = 0 if last is None else last + 1
+            self.areas[title] = {area.title: area for area in plan.areas.all()}
+            self.recommendations[title] = {rec.number: rec for rec in plan.recommendations.all()}
+            self.actions[title] = {
+                action.number: action
+                for action in plan.actions.prefetch_related("leads", "progress_updates")
+            }
             self.result.plans.append(plan)
         return plan
 
@@ -515,13 +524,14 @@ class _PlanImport:
 
     def save_row(self, row):
         plan = self.plan_for(row)
-        area, created = Area.objects.get_or_create(
-            plan=plan, title=row["Area"], defaults={"order": self.area_order[plan.title]}
-        )
-        self.area_order[plan.title] += created
+        area = self.areas[plan.title].get(row["Area"])
+        if area is None:
+            area = Area.objects.create(plan=plan, title=row["Area"], order=self.area_order[plan.title])
+            self.areas[plan.title][area.title] = area
+            self.area_order[plan.title] += 1
         recommendation = None
         if row.get("Recommendation No"):
-            recommendation = Recommendation.objects.filter(plan=plan, number=row["Recommendation No"]).first()
+            recommendation = self.recommendations[plan.title].get(row["Recommendation No"])
             fields = {
                 "area": area,
                 "text": row.get("Recommendation", "") or (recommendation.text if recommendation else ""),
@@ -531,6 +541,7 @@ class _PlanImport:
             }
             fields = {name: value for name, value in fields.items() if RECOMMENDATION_FIELD_COLUMNS[name] in row["columns"]}
             recommendation = _save_changed(recommendation or Recommendation(plan=plan, number=row["Recommendation No"]), fields)
+            self.recommendations[plan.title][recommendation.number] = recommendation
         due_from_timescale = timescales.parse_timescale(row.get("Timescale", "")).due_date
         fields = {
             "area": area,
@@ -542,14 +553,16 @@ class _PlanImport:
             "due_date_set": row["Due date"] if row["Due date"] != due_from_timescale else None,
         }
         fields = {name: value for name, value in fields.items() if ACTION_FIELD_COLUMNS[name] in row["columns"]}
-        action = Action.objects.filter(plan=plan, number=row["Action No"]).first()
+        action = self.actions[plan.title].get(row["Action No"])
         is_new = action is None
         action, changed = _save_changed(action or Action(plan=plan, number=row["Action No"]), fields, report=True)
+        self.actions[plan.title][action.number] = action
         leads = [self.lead_for(name) for name in row["leads"]]
-        if "Leads" in row["columns"] and {lead.pk for lead in leads} != set(action.leads.values_list("pk", flat=True)):
+        current_leads = set() if is_new else {lead.pk for lead in action.leads.all()}
+        if "Leads" in row["columns"] and {lead.pk for lead in leads} != current_leads:
             action.leads.set(leads)
             changed = True
-        changed |= self.save_progress(plan, action, row)
+        changed |= self.save_progress(plan, action, row, is_new)
         outcome = "new" if is_new else ("update" if changed else "skip")
         if outcome == "new":
             self.result.actions_created += 1
@@ -560,16 +573,16 @@ class _PlanImport:
         self.result.row_outcomes.append((row["number"], outcome, action))
         row["action"] = action
 
-    def save_progress(self, plan, action, row):
+    def save_progress(self, plan, action, row, is_new):
         narrative = row.get("Progress", "")
         status = row.get("status", "")
         if not narrative and not status:
             return False
         # A status loaded from a spreadsheet counts from the row's progress date, else the plan's source date.
         day = row["Progress date"] or plan.source_date or today()
-        update = (
-            action.progress_updates.filter(date=day, source=ProgressUpdate.IMPORT).first()
-            or action.progress_updates.filter(date=day, narrative=narrative).first()
+        on_day = [] if is_new else [u for u in action.progress_updates.all() if u.date == day]
+        update = next((u for u in on_day if u.source == ProgressUpdate.IMPORT), None) or next(
+            (u for u in on_day if u.narrative == narrative), None
         )
         if update is None:
             update = ProgressUpdate(action=action, date=day, source=ProgressUpdate.IMPORT)
@@ -633,10 +646,14 @@ def _save_changed(instance, fields, report=False):
     """Set `fields` and save only when something changed, so re-imports add no empty history."""
     changed = instance.pk is None
     for name, value in fields.items():
-        try:
-            current = getattr(instance, name)
-        except ObjectDoesNotExist:  # a related object not yet set on a new row
-            current = None
+        field = instance._meta.get_field(name)
+        if field.many_to_one:
+            # Compare ids: reading the related object would cost a query per row.
+            if getattr(instance, field.attname) != (value.pk if value is not None else None):
+                setattr(instance, name, value)
+                changed = True
+            continue
+        current = getattr(instance, name)
         if current != value:
             setattr(instance, name, value)
             changed = True
