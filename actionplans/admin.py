@@ -1,6 +1,7 @@
 import re
 
 import tablib
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from import_export import fields, resources
@@ -202,8 +203,39 @@ class ProgressUpdateInline(admin.StackedInline):
     raw_id_fields = ["author"]
 
 
+class ActionAdminForm(forms.ModelForm):
+    """Refuses a save made over someone else's: the version seen is checked against the database."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Action
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk and seen is not None:
+            current = Action.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if current != seen:
+                latest = Action.history.filter(id=self.instance.pk).select_related("history_user").first()
+                who = (latest.history_user.get_username() if latest and latest.history_user else "someone else")
+                when = f" at {latest.history_date:%-d %b %Y %H:%M}" if latest else ""
+                raise forms.ValidationError(
+                    f"{who} saved this action{when} while you were editing it, so your changes were not saved. "
+                    "Open the action again to see their changes (its history shows them), then make yours."
+                )
+        return cleaned
+
+
 @admin.register(Action)
 class ActionAdmin(SimpleHistoryAdmin):
+    form = ActionAdminForm
     list_display = ["number", "plan", "short_text", "timescale", "due_date", "needs_review"]
     list_filter = ["plan", "timescale_kind", "leads"]
     search_fields = ["number", "text", "timescale", "plan__title", "leads__name"]

@@ -11,6 +11,8 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+from .models import Action, Recommendation, today
+
 
 def parse_day(value):
     """A day from `YYYY-MM-DD`, or None when absent; ValueError when it is not a date."""
@@ -50,3 +52,17 @@ def apply_wording(objects, history_model, day, fields, key="id"):
         if wording:
             for name, value in wording.items():
                 setattr(obj, name, value)
+
+
+# What an action or recommendation said on a day. The due date goes with the timescale:
+# an old timescale rated against today's due date would give the wrong colour.
+ACTION_FIELDS = ["text", "expected_evidence", "timescale", "due_date_set", "due_date", "timescale_kind"]
+RECOMMENDATION_FIELDS = ["text", "page_reference", "measurable_indicator", "desired_outcome"]
+
+
+def restore_wording(actions, recommendations, day):
+    """Show `actions` and `recommendations` as they were worded on `day` (two queries; none for today)."""
+    if day >= today():
+        return
+    apply_wording(actions, Action.history.model, day, ACTION_FIELDS)
+    apply_wording(recommendations, Recommendation.history.model, day, RECOMMENDATION_FIELDS)

@@ -14,15 +14,22 @@ class ReportedDateField(DateInputField):
     """A GOV.UK date input with the Design System's wording for impossible dates."""
 
     def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
+        day, month, year = (str(part or "").strip() for part in data_list)
+        if not (day or month or year):
+            if self.required:  # spaces get past the parent's check for a blank date
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
-        if len(str(year)) != 4:
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if len(year) != 4:
             raise ValidationError("Year must include 4 numbers")
         try:
-            return date(int(year), int(month), int(day))
+            found = date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError("Date must be a real date") from None
+        if found.year < 1990:
+            raise ValidationError("Year must be 1990 or later")
+        return found
 
 
 class VersionedForm(forms.Form):
@@ -54,12 +61,16 @@ class ProgressUpdateForm(VersionedForm):
         error_messages={"required": "Select the status of the action"},
     )
 
-    def __init__(self, *args, scheme, **kwargs):
+    def __init__(self, *args, scheme, completed=False, **kwargs):
         super().__init__(*args, **kwargs)
-        # Completion is proposed separately and confirmed by a manager (DOMAIN.md "Actions").
-        self.fields["status"].choices = [
-            (status, rag.STATUS_LABELS[status]) for status in rag.SCHEME_STATUSES[scheme] if status != rag.COMPLETED
-        ]
+        # Completion is proposed separately and confirmed by a manager (DOMAIN.md "Actions"),
+        # so a note added to a completed action must not quietly reopen it.
+        if completed:
+            del self.fields["status"]
+        else:
+            self.fields["status"].choices = [
+                (status, rag.STATUS_LABELS[status]) for status in rag.SCHEME_STATUSES[scheme] if status != rag.COMPLETED
+            ]
         self.fields["date"].error_messages.update(
             required="Enter the date of this update", incomplete="Enter the date of this update"
         )
@@ -68,13 +79,13 @@ class ProgressUpdateForm(VersionedForm):
         self.helper.layout = Layout(
             Field("date"),
             Field.textarea("narrative", label_size=Size.SMALL),
-            Field.radios("status", legend_size=Size.SMALL, small=True),
+            *([] if completed else [Field.radios("status", legend_size=Size.SMALL, small=True)]),
             Field("version"),
             Field("seen_update_id"),
         )
 
     def clean_date(self):
-        day = self.cleaned_data["date"]
+        day = self.cleaned_data.get("date")
         if day and day > today():
             raise ValidationError("Date of this update must be today or in the past")
         return day

@@ -5,7 +5,7 @@ from datetime import datetime
 
 import re
 
-from .models import Action, Lead, Milestone, ProgressUpdate, Recommendation
+from .models import Action, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 
 @dataclass
@@ -73,7 +73,7 @@ SKIPPED = ["sort_key", "updated_at", "created_at", "version", "due_date", "times
 
 
 def action_changes(action):
-    """Every recorded change to the action, its leads, milestones, progress and recommendation, newest first."""
+    """Every recorded change to the action, its milestones, progress, recommendation, plan and leads, newest first."""
     changes = []
     lead_names = None
     for records in _grouped(Action.history.model, id=action.pk).values():
@@ -89,6 +89,10 @@ def action_changes(action):
     if action.recommendation_id:
         for records in _grouped(Recommendation.history.model, id=action.recommendation_id).values():
             changes += _changes_of(records, Recommendation, f"Recommendation {action.recommendation.number}", SKIPPED)
+    for records in _grouped(Plan.history.model, id=action.plan_id).values():
+        changes += _changes_of(records, Plan, "Plan", SKIPPED)
+    for records in _grouped(Lead.history.model, id__in=[lead.pk for lead in action.leads.all()]).values():
+        changes += _changes_of(records, Lead, f"Lead {records[-1].name}", SKIPPED)
     return sorted(changes, key=lambda change: change.when, reverse=True)
 
 

@@ -7,6 +7,7 @@ them the values they hold.
 
 import re
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.urls import reverse
@@ -133,7 +134,6 @@ class Plan(models.Model):
         (INTERNAL_AUDIT, "Internal audit"),
         (OTHER, "Other"),
     ]
-    INSPECTION_SOURCES = {CQC_INSPECTION, CQC_ASSESSMENT, ANNUAL_PERFORMANCE_ASSESSMENT, OFSTED}
 
     DRAFT, ACTIVE, CLOSED = "draft", "active", "closed"
     STATUSES = [(DRAFT, "Draft"), (ACTIVE, "Active"), (CLOSED, "Closed")]
@@ -171,10 +171,6 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.pk])
-
-    @property
-    def is_inspection(self):
-        return self.source in self.INSPECTION_SOURCES
 
     def summary_on(self, day):
         """Its actions counted by colour on `day` (uses the prefetched actions)."""
@@ -308,7 +304,26 @@ class Action(models.Model):
     def __str__(self):
         return f"Action {self.number}"
 
+    def _parent_plan_id(self):
+        if self.recommendation_id:
+            return self.recommendation.plan_id
+        return self.area.plan_id if self.area_id else None
+
+    def clean(self):
+        # An action, its area, its recommendation and what it refers to belong to one plan.
+        self.plan_id = self.plan_id or self._parent_plan_id()
+        related = {
+            "area": self.area_id and self.area,
+            "recommendation": self.recommendation_id and self.recommendation,
+            "cross-reference": self.cross_reference_id and self.cross_reference,
+        }
+        wrong = [label for label, other in related.items() if other and other.plan_id != self.plan_id]
+        if wrong:
+            raise ValidationError(f"The action's {' and '.join(wrong)} must belong to the action's plan.")
+
     def save(self, *args, **kwargs):
+        # Added from a recommendation's or an area's admin page: the plan is theirs.
+        self.plan_id = self.plan_id or self._parent_plan_id()
         self.sort_key = natural_key(self.number)
         parsed = self.parsed_timescale
         self.timescale_kind = parsed.kind

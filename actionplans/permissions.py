@@ -1,7 +1,8 @@
 """Who may change what. One helper per rule, used by views and templates alike.
 
 - An officer may update the actions they lead.
-- A manager may update, and sign off, any action of their unit and the units below it.
+- A manager may update, and sign off, any action of their unit and the units below it,
+  except a completion they proposed themselves.
 - An admin (a Django superuser) may do anything.
 """
 
@@ -50,7 +51,12 @@ def can_update(user, action):
 
 
 def can_sign_off(user, action):
-    """May `user` confirm, or return, a proposed completion of `action`?"""
+    """May `user` confirm, or return, a proposed completion of `action`?
+
+    Not the person who proposed it (unless an admin): sign-off is a second pair of eyes.
+    """
     if not (user.is_authenticated and user.is_active):
         return False
-    return is_admin(user) or manages(user, action)
+    if is_admin(user):
+        return True
+    return manages(user, action) and action.completion_proposed_by_id != user.pk

@@ -6,12 +6,11 @@ re-check the version so that two people editing one action cannot silently
 overwrite each other.
 """
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.db.models import F
 
 from . import rag
+from .history import Change
 from .models import Action, ProgressUpdate, today
 
 
@@ -26,13 +25,6 @@ class EditConflict(Exception):
 
 class NotAllowed(Exception):
     pass
-
-
-@dataclass
-class Change:
-    when: object
-    who: str
-    what: str
 
 
 def _lock(action, version, seen_update_id):

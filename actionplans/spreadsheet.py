@@ -92,7 +92,19 @@ def _read_csv(data):
         ) from None
     if "\x00" in text:
         raise SpreadsheetError("The file is not a CSV file: it holds binary data.")
-    return [row for row in csv.reader(io.StringIO(text, newline=""))]
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return [row for row in reader]
+    except csv.Error as error:
+        # csv's own wording ("field larger than field limit (131072)") says little to the person who saved the file.
+        if "field larger than field limit" in str(error):
+            reason = (
+                f"a cell ending on line {reader.line_num} of the file is longer than the "
+                f"{csv.field_size_limit():,} characters a cell may hold. Shorten that cell and save the file again."
+            )
+        else:
+            reason = f"{error} (line {reader.line_num} of the file). Save the spreadsheet again as CSV UTF-8 or XLSX."
+        raise SpreadsheetError(f"The file cannot be read as CSV: {reason}") from None
 
 
 def _read_xlsx(data):
@@ -273,6 +285,12 @@ ACTION_FIELD_COLUMNS = {
     "timescale": "Timescale",
     "due_date_set": "Due date",
 }
+# Excel reads a number typed as "1.10" as 1.1: a non-integer number in a numbering column may have lost a zero.
+NUMBER_CELL = (
+    "is a number in the spreadsheet, so Excel may have dropped a trailing zero (1.10 becomes 1.1): "
+    "format the column as text and type it again"
+)
+NUMBERING_COLUMNS = ("Action No", "Recommendation No")
 TRUE_WORDS = {"yes", "y", "true", "1", "completed", "complete", "done", "x"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
 
@@ -284,11 +302,18 @@ class ImportResult:
     actions_created: int = 0
     actions_updated: int = 0
     actions_unchanged: int = 0
-    milestones: int = 0
+    milestones_created: int = 0
+    milestones_updated: int = 0
+    milestones_unchanged: int = 0
     progress_updates: int = 0
     leads_created: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     row_outcomes: list = field(default_factory=list)  # (row number, "new"|"update"|"skip", action)
+
+    @property
+    def milestones(self):
+        """Every milestone row read, whether it changed anything or not."""
+        return self.milestones_created + self.milestones_updated + self.milestones_unchanged
 
     @property
     def summary(self):
@@ -296,7 +321,8 @@ class ImportResult:
         plans = ", ".join(f"'{p.title}'" for p in self.plans)
         return (
             f"{verb} {plans}: {self.actions_created} actions new, {self.actions_updated} updated, "
-            f"{self.actions_unchanged} unchanged; {self.milestones} milestones; "
+            f"{self.actions_unchanged} unchanged; {self.milestones_created} milestones new, "
+            f"{self.milestones_updated} updated, {self.milestones_unchanged} unchanged; "
             f"{self.progress_updates} progress updates; {len(self.leads_created)} new leads; "
             f"{len(self.warnings)} warnings."
         )
@@ -363,6 +389,9 @@ class _PlanImport:
         # What each plan already holds, loaded once per plan rather than queried per row.
         self.areas, self.recommendations, self.actions = {}, {}, {}
         self.existing_schemes = {}  # plan title: the RAG scheme of the plan already saved, if any
+        # What the file says of each plan: the first source and source date given on any of its rows.
+        self.file_sources, self.file_source_dates = {}, {}
+        self.saved_source_dates = {}  # plan title: the source date of the plan already saved, if any
 
     def error(self, row, column, reason):
         self.errors.append(RowError(row, column, reason))
@@ -392,6 +421,9 @@ class _PlanImport:
         for name, length in MAX_LENGTHS.items():
             if len(text.get(name, "")) > length:
                 self.error(number, name, f"is longer than {length} characters")
+        for name in NUMBERING_COLUMNS:
+            if _is_fractional_number(values.get(name)):
+                self.error(number, name, NUMBER_CELL)
         source = text.get("Source", "")
         row["source"] = SOURCE_BY_NAME.get(header_key(source)) if source else None
         if source and row["source"] is None:
@@ -414,6 +446,16 @@ class _PlanImport:
             self.error(number, "Leads", f"a lead's name is longer than {lead_length} characters")
         return row
 
+    def source_date_for(self, title):
+        """The plan's source date once imported: the file's, else the one already saved (None if neither)."""
+        if self.file_source_dates.get(title):
+            return self.file_source_dates[title]
+        if title not in self.saved_source_dates:
+            self.saved_source_dates[title] = (
+                Plan.objects.filter(title=title).values_list("source_date", flat=True).first()
+            )
+        return self.saved_source_dates[title]
+
     def scheme_for(self, title, source):
         if title not in self.existing_schemes:
             self.existing_schemes[title] = Plan.objects.filter(title=title).values_list("rag_scheme", flat=True).first()
@@ -434,6 +476,8 @@ class _PlanImport:
                 first = plan_source.setdefault(plan, (row["source"], number))
                 if first[0] != row["source"]:
                     self.error(number, "Source", f"differs from the source of the same plan on row {first[1]}")
+            if row["Source date"]:
+                self.file_source_dates.setdefault(plan, row["Source date"])
             if row.get("Recommendation No") and row.get("Recommendation"):
                 rec_key = (plan, row["Recommendation No"])
                 first = recommendation_text.setdefault(rec_key, (row["Recommendation"], number))
@@ -442,27 +486,52 @@ class _PlanImport:
                         number, "Recommendation",
                         f"recommendation {row['Recommendation No']} has different wording on row {first[1]}",
                     )
+        self.file_sources = {plan: source for plan, (source, _) in plan_source.items()}
         for row in parsed:
-            scheme = self.scheme_for(row["Plan"], plan_source.get(row["Plan"], (None,))[0])
+            number, plan = row["number"], row["Plan"]
+            scheme = self.scheme_for(plan, self.file_sources.get(plan))
             try:
                 row["status"] = rag.normalise_status(row.get("Status", ""), scheme)
             except ValueError as error:
                 row["status"] = ""
-                self.error(row["number"], "Status", str(error))
-            reference = CROSS_REFERENCE.match(row["Action"] or "")
-            row["reference"] = reference.group(1) if reference else None
-            if row["reference"] and (row["Plan"], row["reference"]) not in seen_actions:
-                exists = Action.objects.filter(plan__title=row["Plan"], number=row["reference"]).exists()
-                if not exists:
-                    self.error(row["number"], "Action", f"refers to action {row['reference']}, which is not in the plan")
+                self.error(number, "Status", str(error))
             parsed_timescale = timescales.parse_timescale(row.get("Timescale", ""))
+            self.find_cross_reference(row, parsed_timescale, seen_actions)
             if parsed_timescale.needs_review and not row["Due date"]:
                 self.result.warnings.append(
-                    f"Row {row['number']}, column 'Timescale': '{row['Timescale']}' names no date that can be read; "
+                    f"Row {number}, column 'Timescale': '{row['Timescale']}' names no date that can be read; "
                     "kept as written and flagged for review."
                 )
-            if not row["status"] and parsed_timescale.is_completed:
+            # A status counts from the row's progress date, else the plan's source date (DOMAIN.md "As at"):
+            # never from the day of the import.
+            day = row["Progress date"] or self.source_date_for(plan)
+            if parsed_timescale.is_completed and not day and row["status"] in ("", rag.COMPLETED):
+                # "Completed" in the timescale already makes the action complete (Action.status_on): with no
+                # date to give it, a status update would only repeat that on a made-up day. An export of such
+                # an action writes Status "Completed" and no date, and imports back the same way.
+                row["status"] = ""
+            elif not row["status"] and parsed_timescale.is_completed:
                 row["status"] = rag.COMPLETED
+            already_reported = any(e.row == number and e.column == "Progress date" for e in self.errors)
+            if row["status"] and not day and not already_reported:
+                self.error(
+                    number, "Progress date",
+                    "is needed for the Status: give the date the status was reported, or the plan's Source date",
+                )
+
+    def find_cross_reference(self, row, parsed_timescale, seen_actions):
+        """A cross-reference ("See 12.1") in the Action or the Timescale column: the action must be in the plan."""
+        number, plan = row["number"], row["Plan"]
+        in_action = CROSS_REFERENCE.match(row["Action"] or "")
+        in_action = in_action.group(1) if in_action else None
+        in_timescale = parsed_timescale.reference if parsed_timescale.kind == timescales.REFERENCE else None
+        row["reference"], column = (in_action, "Action") if in_action else (in_timescale, "Timescale")
+        if in_action and in_timescale and in_action != in_timescale:
+            self.error(number, "Timescale", f"refers to action {in_timescale}, but the Action refers to {in_action}")
+            return
+        if row["reference"] and (plan, row["reference"]) not in seen_actions:
+            if not Action.objects.filter(plan__title=plan, number=row["reference"]).exists():
+                self.error(number, column, f"refers to action {row['reference']}, which is not in the plan")
 
     def merge_recommendations(self, parsed):
         """A recommendation's details may be on any of its rows: each blank cell takes what another row gives."""
@@ -483,13 +552,15 @@ class _PlanImport:
         plan = self.plans.get(title)
         if plan is None:
             plan = Plan.objects.filter(title=title).first()
+            # The first source and source date on any of the plan's rows, as check_consistency read them.
+            source, source_date = self.file_sources.get(title), self.file_source_dates.get(title)
             if plan is None:
-                plan = Plan(title=title, source=row["source"] or Plan.OTHER)
+                plan = Plan(title=title, source=source or Plan.OTHER)
             changed = plan.pk is None
-            if row["source"] and plan.source != row["source"]:
-                plan.source, changed = row["source"], True
-            if row["Source date"] and plan.source_date != row["Source date"]:
-                plan.source_date, changed = row["Source date"], True
+            if source and plan.source != source:
+                plan.source, changed = source, True
+            if source_date and plan.source_date != source_date:
+                plan.source_date, changed = source_date, True
             if changed:
                 plan.save()
             self.plans[title] = plan
@@ -578,8 +649,11 @@ class _PlanImport:
         status = row.get("status", "")
         if not narrative and not status:
             return False
-        # A status loaded from a spreadsheet counts from the row's progress date, else the plan's source date.
-        day = row["Progress date"] or plan.source_date or today()
+        # A status loaded from a spreadsheet counts from the row's progress date, else the plan's source date;
+        # check_consistency made a row with neither an error (or, for a "Completed" timescale, left out its status).
+        day = row["Progress date"] or plan.source_date
+        if day is None:
+            return False
         on_day = [] if is_new else [u for u in action.progress_updates.all() if u.date == day]
         update = next((u for u in on_day if u.source == ProgressUpdate.IMPORT), None) or next(
             (u for u in on_day if u.narrative == narrative), None
@@ -619,6 +693,9 @@ class _PlanImport:
                     self.error(number, name, "is required and is empty")
             if self.errors and self.errors[-1].row == number:
                 continue
+            if _is_fractional_number(values.get("Action No")):
+                self.error(number, "Action No", NUMBER_CELL)
+                continue
             completed = text.get("Completed", "").lower()
             if completed not in TRUE_WORDS | FALSE_WORDS:
                 self.error(number, "Completed", f"'{text['Completed']}' is not yes or no")
@@ -636,10 +713,23 @@ class _PlanImport:
             occurrence = occurrences[key] = occurrences.get(key, -1) + 1
             same = existing[key]
             milestone = same[occurrence] if occurrence < len(same) else Milestone(action=action, activity=key[1])
+            is_new = milestone.pk is None
             # A date of "Completed" marks the milestone done (Milestone.save), whatever the flag says.
             done = completed in TRUE_WORDS or timescales.parse_timescale(text.get("Date", "")).is_completed
-            _save_changed(milestone, {"date_text": text.get("Date", ""), "completed": done, "order": position})
-            self.result.milestones += 1
+            _, changed = _save_changed(
+                milestone, {"date_text": text.get("Date", ""), "completed": done, "order": position}, report=True
+            )
+            if is_new:
+                self.result.milestones_created += 1
+            elif changed:
+                self.result.milestones_updated += 1
+            else:
+                self.result.milestones_unchanged += 1
+
+
+def _is_fractional_number(value):
+    """A number cell of an XLSX file that is not a whole number (1.1, where 1.10 may have been typed)."""
+    return isinstance(value, float) and not value.is_integer()
 
 
 def _save_changed(instance, fields, report=False):
@@ -679,6 +769,9 @@ def plan_rows(plan, day):
     for action in actions:
         recommendation = action.recommendation
         latest = action.latest_update_on(day)
+        # With no progress narrative, the date of the update that reported the status: imported again,
+        # the status counts from that day (a status needs a date, DOMAIN.md "As at").
+        reported = latest or next((u for u in reversed(action.updates_on(day)) if u.status), None)
         rating = action.rag_on(day, plan.rag_scheme)
         values = {
             "Plan": plan.title,
@@ -698,7 +791,7 @@ def plan_rows(plan, day):
             "Due date": action.due_date.isoformat() if action.due_date else "",
             "Status": rag.STATUS_LABELS.get(action.status_on(day), ""),
             "Progress": latest.narrative if latest else "",
-            "Progress date": latest.date.isoformat() if latest else "",
+            "Progress date": reported.date.isoformat() if reported else "",
             "RAG": rating.label,
             "RAG reason": rating.reason,
         }

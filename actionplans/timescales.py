@@ -7,13 +7,18 @@ what it names. The rules are DOMAIN.md "Timescales as written":
 - a named period gives its last day as the due date ("March 2011" -> 31 Mar 2011);
 - a range gives its end, and its start ("January – March 2011");
 - several dates give the last of them; text in brackets is a note, not a date;
-- phrases such as "Ongoing" give no due date; "Completed" and "In place" mean done;
+- phrases such as "Ongoing" give no due date; "Completed" and "In place" mean done,
+  also when only a date follows ("Completed March 2010");
+- a date named as a start ("Starting Sept 2010", "from 1.10.09") is a start, not a
+  due date: with no end written there is no due date;
 - a cross-reference ("See 12.1") points at another action;
-- anything else is kept, flagged for a person to read, and never guessed.
+- anything else is kept, flagged for a person to read, and never guessed; so is
+  text with a date-shaped part that is no date ("Q5 2010", "30 February 2010").
 
 Quarters are financial-year quarters (quarter 1 is April–June). "Q3 2010/11"
 names the financial year; "Quarter 3 2010" names the calendar year the quarter's
-months fall in, so "Q4 2011" is January–March 2011.
+months fall in, so "Q4 2011" is January–March 2011. A financial year is written
+"2010/11", "2010-11" or "2010-2011", the second year always the year after the first.
 """
 
 import calendar
@@ -86,6 +91,30 @@ REFERENCE_RE = re.compile(
 COMPLETED_RE = re.compile(
     r"^\s*(?:(?:draft\s+)?complet(?:e|ed)|done|in place|achieved)\s*[.!]?\s*$", re.IGNORECASE
 )
+# "Completed March 2010": done, and when. A plan is written before its work, so a
+# date after "Completed" says when it was done, not when it is due; read as due, the
+# action would show overdue once that day passed. Only a single date may follow:
+# "Completed" above paragraphs of further dated work is a history, read for its dates.
+# "by"/"before" are not allowed between: "Complete by March 2011" is a target.
+COMPLETED_WITH_DATE_RE = re.compile(
+    r"^\s*(?:draft\s+)?(?:completed|complete|in place)\b\s*[:,\-–—]?\s*(?:(?:in|on|since)\s+)?"
+    r"(?:(?:the\s+)?end\s+(?:of\s+)?)?(?P<date>.+?)\s*[.!]?\s*$",
+    re.IGNORECASE | re.DOTALL,
+)
+# "Starting Sept 2010", "from 1.10.09", "since April 2010": the date that follows is when the work
+# starts. With no end written there is no due date, as with "Ongoing from March 2010".
+STARTS_BEFORE_RE = re.compile(
+    r"\b(?:start(?:s|ed|ing)?|from|since|beginning|commencing)(?:\s+(?:in|on))?\s*$", re.IGNORECASE
+)
+# "June 2010 and over the following 9 months": the date before is a start, and the
+# length is not an end. Counting the months on would be a guess (is the first month
+# one of the nine? "following" from its start or its end?), so no due date is read.
+OVER_FOLLOWING_RE = re.compile(
+    r"\bover\s+(?:the\s+)?(?:following|next|subsequent)\s+(?:\d+|[a-z]+)\s+(?:weeks?|months?|years?)\b",
+    re.IGNORECASE,
+)
+# What may stand between a date and "over the following N months": ", And ".
+JOINING_RE = re.compile(r"[\s,;.&–—-]*(?:and\b)?[\s,;.]*", re.IGNORECASE)
 # "Mid 2011", "Early March 2011": part of a period, with no end written. Reading
 # the end of the whole period would be a guess, so these go to a person.
 VAGUE_RE = re.compile(
@@ -160,11 +189,16 @@ def _read_month_year(m):
 
 
 def _read_financial_quarter(m):
-    return _quarter(int(m["q"]), int(m["y1"]))
+    number, first = int(m["q"]), int(m["y1"])
+    if not 1 <= number <= 4 or _full_year(m["y2"]) != first + 1:
+        return None
+    return _quarter(number, first)
 
 
 def _read_calendar_year_quarter(m):
     number, year = int(m["q"]), int(m["year"])
+    if not 1 <= number <= 4:
+        return None
     # Quarter 4 (January–March) of a financial year falls in the next calendar year.
     return _quarter(number, year - 1 if number == 4 else year)
 
@@ -181,7 +215,8 @@ def _read_season(m):
 def _read_financial_year(m):
     first = int(m["y1"])
     second = _full_year(m["y2"])
-    if second != first + 1:
+    # "2010/12" is not a financial year, nor December 2010; "2010-11-5" is no year at all.
+    if second != first + 1 or m.groupdict().get("more"):
         return None
     return date(first, 4, 1), date(second, 3, 31)
 
@@ -212,11 +247,16 @@ READERS = [
         _read_month_range,
     ),
     (
-        re.compile(r"\b(?:q|quarter)\s*(?P<q>[1-4])\s*(?:of\s+)?(?P<y1>(?:19|20)\d\d)\s*/\s*(?:19|20)?\d\d\b", re.IGNORECASE),
+        # The quarter number is any number, so that "Q5 2010" is seen (and flagged)
+        # rather than left for its year to be read alone.
+        re.compile(
+            r"\b(?:q|quarter)\s*(?P<q>\d+)\s*(?:of\s+)?(?P<y1>(?:19|20)\d\d)\s*[/\-–—]\s*(?P<y2>(?:19|20)?\d\d)\b",
+            re.IGNORECASE,
+        ),
         _read_financial_quarter,
     ),
     (
-        re.compile(r"\b(?:q|quarter)\s*(?P<q>[1-4])\s*(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
+        re.compile(r"\b(?:q|quarter)\s*(?P<q>\d+)\s*(?:of\s+)?(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
         _read_calendar_year_quarter,
     ),
     (re.compile(_pattern(r"\b{month}\s*,?\s*{year}\b", month=MONTH, year=YEAR), re.IGNORECASE), _read_month_year),
@@ -224,25 +264,67 @@ READERS = [
         re.compile(r"\b(?P<season>spring|summer|autumn|winter)\s+(?P<year>(?:19|20)\d\d)\b", re.IGNORECASE),
         _read_season,
     ),
-    (re.compile(r"\b(?P<y1>(?:19|20)\d\d)\s*/\s*(?P<y2>\d\d|(?:19|20)\d\d)\b"), _read_financial_year),
+    # "2010/11", and "2010-11" or "2010-2011": financial years, not 2010 (nor 2011)
+    # alone. A further "/12" or "-5" written on makes it something else ("2010-11-5"),
+    # seen here so that its years are not read alone.
+    (
+        re.compile(
+            r"\b(?P<y1>(?:19|20)\d\d)\s*[/–—-]\s*(?P<y2>\d\d|(?:19|20)\d\d)(?P<more>[/.–—-]\d+)?\b"
+        ),
+        _read_financial_year,
+    ),
     (re.compile(r"\b(?P<year>(?:19|20)\d\d)\b"), _read_year),
 ]
 
 BRACKETS_RE = re.compile(r"\([^)]*\)")
 
 
+@dataclass(frozen=True)
+class _Found:
+    """A period the text names, and where."""
+
+    start: int
+    end: int
+    period: tuple
+    is_range: bool
+
+
 def _find_periods(text):
-    """All the periods the text names, in the order they are written."""
+    """The periods the text names, in the order they are written, and whether any
+    part shaped like a date ("Q5 2010", "30/02/2010") could not be read as one."""
     found = []
+    unread = False
     remaining = text
     for pattern, reader in READERS:
         for match in pattern.finditer(remaining):
             period = reader(match)
-            if period is not None:
-                found.append((match.start(), period, reader is _read_month_range))
+            if period is None:
+                unread = True
+            else:
+                found.append(_Found(match.start(), match.end(), period, reader is _read_month_range))
         # Blank out what was read so a looser pattern does not read it again.
         remaining = pattern.sub(lambda m: " " * len(m.group(0)), remaining)
-    return [(period, is_range) for _, period, is_range in sorted(found)]
+    return sorted(found, key=lambda f: f.start), unread
+
+
+def _is_single_date(text):
+    for pattern, reader in READERS:
+        match = pattern.fullmatch(text)
+        if match and reader(match) is not None:
+            return True
+    return False
+
+
+def _named_as_start(found, text):
+    """Whether a period is named as the start of the work, not its end: after
+    "starting"/"from", or before "over the following N months". A range has its own
+    end ("from April 2010 to March 2011"), so it is never only a start."""
+    if found.is_range:
+        return False
+    if STARTS_BEFORE_RE.search(text[: found.start]):
+        return True
+    over = OVER_FOLLOWING_RE.search(text, found.end)
+    return bool(over) and bool(JOINING_RE.fullmatch(text[found.end : over.start()]))
 
 
 def parse_timescale(text):
@@ -255,17 +337,40 @@ def parse_timescale(text):
         return Timescale(text, REFERENCE, reference=reference["ref"])
     if COMPLETED_RE.match(text):
         return Timescale(text, COMPLETED)
+    completed = COMPLETED_WITH_DATE_RE.match(text)
+    if completed and _is_single_date(completed["date"]):
+        # The date is when it was done; DOMAIN.md gives a completed action no due
+        # date, and the text keeps the date for anyone who wants it.
+        return Timescale(text, COMPLETED)
     # Text in brackets is a note ("(for 2010/11 & 2011/12)"), not a date.
     unbracketed = BRACKETS_RE.sub(" ", text)
-    periods = _find_periods(unbracketed)
+    periods, unread = _find_periods(unbracketed)
+    if unread:
+        # A date that is no date ("Q5 2010", "29/02/2011") may be the one that
+        # matters: reading the others, or its year alone, would be a guess.
+        return Timescale(text, UNREADABLE)
     if NO_DATE_RE.search(text):
         # "Ongoing from March 2010": no due date, but the work has a start.
-        start = periods[0][0][0] if periods else None
+        start = periods[0].period[0] if periods else None
         return Timescale(text, NO_DATE, start_date=start)
     if not periods or VAGUE_RE.search(unbracketed):
         return Timescale(text, UNREADABLE)
-    due = max(end for (_, end), _ in periods)
-    # A named month or year means "by then"; only a written range has a start.
-    (first_start, _), first_is_range = periods[0]
-    start = first_start if len(periods) == 1 and first_is_range else None
+    starts = [found for found in periods if _named_as_start(found, unbracketed)]
+    ends = [found for found in periods if not any(found is start for start in starts)]
+    if not ends:
+        # "Starting Sept 2010, And over following 9 months": a start and no end.
+        return Timescale(text, NO_DATE, start_date=starts[0].period[0])
+    due = max(found.period[1] for found in ends)
+    if any(found.period[0] > due for found in starts):
+        # "June 2010, then from March 2011": the last work has no end written, and
+        # the earlier end is not its due date; a person decides.
+        return Timescale(text, UNREADABLE)
+    # A named month or year means "by then"; only a written range, or a date
+    # named as the start before a single end, gives a start.
+    if len(ends) == 1 and ends[0].is_range and not starts:
+        start = ends[0].period[0]
+    elif len(ends) == 1 and len(starts) == 1 and starts[0].period[0] <= due:
+        start = starts[0].period[0]
+    else:
+        start = None
     return Timescale(text, DATED, due_date=due, start_date=start)

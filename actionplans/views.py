@@ -4,13 +4,14 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from . import asat, permissions, rag, services, spreadsheet
 from .filters import PlanFilter, rated_plans
 from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
-from .models import Action, InspectionJudgement, Milestone, Plan, Recommendation, today
+from .models import Action, InspectionJudgement, Milestone, Plan, today
 
 
 def _as_at(request):
@@ -37,6 +38,14 @@ def home(request):
     rows = [_row(action, day) for action in Action.objects.for_lead(request.user).with_rag_inputs()]
     # Overdue first, then due soonest; undated last.
     rows.sort(key=lambda r: (not r["overdue"], r["action"].due_date is None, r["action"].due_date, r["action"].sort_key))
+    for row in rows:
+        # The short update form under each row; ids are per action, as the page holds many.
+        action = row["action"]
+        row["form"] = ProgressUpdateForm(
+            **_progress_form_options(action),
+            auto_id=f"id_action-{action.pk}-%s",
+            initial={**_versioned_initial(action), "date": day, "status": row["status"] or None},
+        )
     awaiting = []
     if permissions.is_admin(request.user) or permissions.is_manager(request.user):
         proposed = Action.objects.filter(completion_proposed_on__isnull=False).with_rag_inputs()
@@ -78,9 +87,7 @@ def plan_detail(request, pk):
     actions = list(plan.actions.with_rag_inputs().order_by("sort_key"))
     recommendations = list(plan.recommendations.order_by("sort_key"))
     areas = list(plan.areas.order_by("order", "id"))
-    if day < today():
-        asat.apply_wording(actions, Action.history.model, day, ["text", "expected_evidence", "timescale"])
-        asat.apply_wording(recommendations, Recommendation.history.model, day, ["text"])
+    asat.restore_wording(actions, recommendations, day)
 
     rows_by_recommendation, loose_rows_by_area = {}, {}
     summary = rag.Summary(plan.rag_scheme)
@@ -129,6 +136,10 @@ def _versioned_initial(action):
     return {"version": action.version, "seen_update_id": max((u.pk for u in updates), default=0)}
 
 
+def _progress_form_options(action):
+    return {"scheme": action.plan.rag_scheme, "completed": action.status_on(today()) == rag.COMPLETED}
+
+
 def _render_action(request, action, status=200, **forms):
     day = today()
     can_update = permissions.can_update(request.user, action)
@@ -147,8 +158,7 @@ def _render_action(request, action, status=200, **forms):
     }
     if can_update:
         context["progress_form"] = forms.get("progress_form") or ProgressUpdateForm(
-            scheme=action.plan.rag_scheme,
-            initial={**initial, "date": day, "status": action.status_on(day) or None},
+            **_progress_form_options(action), initial={**initial, "date": day, "status": action.status_on(day) or None}
         )
         if not action.completion_proposed and action.status_on(day) != rag.COMPLETED:
             context["propose_form"] = forms.get("propose_form") or ProposeCompletionForm(initial=initial)
@@ -172,7 +182,7 @@ def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
     action = _action_for_page(pk)
     if not allowed(request.user, action):
         raise PermissionDenied(refusal)
-    extra = {"scheme": action.plan.rag_scheme} if form_class is ProgressUpdateForm else {}
+    extra = _progress_form_options(action) if form_class is ProgressUpdateForm else {}
     form = form_class(request.POST, **extra)
     if not form.is_valid():
         return _render_action(request, action, **{form_name: form})
@@ -189,6 +199,9 @@ def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
         return _render_action(request, fresh, status=409, conflict=conflict, **{form_name: form})
     except services.NotAllowed as not_allowed:
         messages.error(request, str(not_allowed))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
     return redirect(action)
 
 
@@ -201,7 +214,7 @@ def action_progress(request, pk):
     def perform(action, cleaned):
         services.add_progress_update(
             action=action, author=request.user, date=cleaned["date"], narrative=cleaned["narrative"],
-            status=cleaned["status"], **_seen(cleaned),
+            status=cleaned.get("status", ""), **_seen(cleaned),
         )
         return "Progress update saved."
 

@@ -56,7 +56,7 @@ def test_import_plan_saves_the_file_and_prints_a_summary(tmp_path):
     path = write_csv(tmp_path / "plan.csv", good_rows())
     out, err = run("import_plan", str(path))
     assert out.strip() == (
-        "Imported 'Command plan': 3 actions new, 0 updated, 0 unchanged; 0 milestones; "
+        "Imported 'Command plan': 3 actions new, 0 updated, 0 unchanged; 0 milestones new, 0 updated, 0 unchanged; "
         "1 progress updates; 1 new leads; 1 warnings."
     )
     assert err.strip() == (
@@ -87,7 +87,7 @@ def test_import_plan_reads_xlsx_and_a_separate_milestones_csv(tmp_path):
         ["Plan", "Action No", "Milestone", "Date", "Completed"],
     )
     out, _ = run("import_plan", str(tmp_path / "plan.xlsx"), "--milestones", str(milestones))
-    assert "3 actions new" in out and "2 milestones" in out
+    assert "3 actions new" in out and "2 milestones new, 0 updated, 0 unchanged" in out
     assert list(Milestone.objects.values_list("activity", "completed")) == [("Draft the strategy", True), ("Publish", False)]
 
 
@@ -264,8 +264,8 @@ def seeded_counts():
 def test_seed_demo_loads_the_plans_and_is_idempotent():
     out, _ = run("seed_demo")
     assert out.splitlines() == [
-        f"Imported '{KENT_TITLE}': 6 actions new, 0 updated, 0 unchanged; 9 milestones; 6 progress updates; 3 new leads; 0 warnings.",
-        f"Imported '{SEFTON_TITLE}': 53 actions new, 0 updated, 0 unchanged; 31 milestones; 5 progress updates; 2 new leads; 0 warnings.",
+        f"Imported '{KENT_TITLE}': 6 actions new, 0 updated, 0 unchanged; 9 milestones new, 0 updated, 0 unchanged; 6 progress updates; 3 new leads; 0 warnings.",
+        f"Imported '{SEFTON_TITLE}': 53 actions new, 0 updated, 0 unchanged; 31 milestones new, 0 updated, 0 unchanged; 5 progress updates; 2 new leads; 0 warnings.",
     ]
     first = seeded_counts()
     assert {key: value for key, value in first.items() if key not in {"all", "units"}} == {
@@ -281,8 +281,8 @@ def test_seed_demo_loads_the_plans_and_is_idempotent():
     assert first["units"] == 3
 
     out, _ = run("seed_demo")
-    assert "0 actions new, 0 updated, 6 unchanged; 9 milestones; 0 progress updates; 0 new leads" in out
-    assert "0 actions new, 0 updated, 53 unchanged; 31 milestones; 0 progress updates; 0 new leads" in out
+    assert "0 actions new, 0 updated, 6 unchanged; 0 milestones new, 0 updated, 9 unchanged; 0 progress updates; 0 new leads" in out
+    assert "0 actions new, 0 updated, 53 unchanged; 0 milestones new, 0 updated, 31 unchanged; 0 progress updates; 0 new leads" in out
     # The same rows, and no new change history either.
     assert seeded_counts() == first
 

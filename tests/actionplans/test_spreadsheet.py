@@ -235,7 +235,8 @@ def test_import_creates_plan_areas_recommendations_actions_leads_and_progress():
     assert result.warnings == []
     assert [(number, outcome) for number, outcome, _ in result.row_outcomes] == [(2, "new"), (3, "new"), (4, "new"), (5, "new")]
     assert result.summary == (
-        f"Imported '{PLAN}': 4 actions new, 0 updated, 0 unchanged; 0 milestones; "
+        f"Imported '{PLAN}': 4 actions new, 0 updated, 0 unchanged; "
+        "0 milestones new, 0 updated, 0 unchanged; "
         "1 progress updates; 3 new leads; 0 warnings."
     )
 
@@ -826,6 +827,7 @@ def test_reimporting_the_same_file_changes_nothing(file_format):
         kwargs = {}
     first = spreadsheet.import_plan_file(data, f"plan.{file_format}", **kwargs)
     assert first.actions_created == 5 and first.milestones == 3
+    assert (first.milestones_created, first.milestones_updated, first.milestones_unchanged) == (3, 0, 0)
     after_first = counts()
     ids = dict(Action.objects.values_list("number", "id"))
     versions = dict(Action.objects.values_list("number", "version"))
@@ -840,7 +842,8 @@ def test_reimporting_the_same_file_changes_nothing(file_format):
     assert second.progress_updates == 0 and second.leads_created == []
     assert [outcome for _, outcome, _ in second.row_outcomes] == ["skip"] * 5
     assert second.summary == (
-        f"Imported '{PLAN}': 0 actions new, 0 updated, 5 unchanged; 3 milestones; 0 progress updates; "
+        f"Imported '{PLAN}': 0 actions new, 0 updated, 5 unchanged; 0 milestones new, 0 updated, 3 unchanged; "
+        "0 progress updates; "
         "0 new leads; 1 warnings."
     )
 

@@ -73,9 +73,16 @@ CASES = [
     ("Q4 2010/11", DATED, date(2011, 3, 31), None, None),
     ("Quarter 4 2010/2011", DATED, date(2011, 3, 31), None, None),
     ("q2 2009/10", DATED, date(2009, 9, 30), None, None),
+    ("Q4 2010-11", DATED, date(2011, 3, 31), None, None),  # of the financial year, not calendar 2010
+    ("Quarter 4 2010-2011", DATED, date(2011, 3, 31), None, None),
     # --- Financial years and calendar years ---
     ("2010/11", DATED, date(2011, 3, 31), None, None),
     ("2010/2011", DATED, date(2011, 3, 31), None, None),
+    ("2010-11", DATED, date(2011, 3, 31), None, None),  # not 2010 alone
+    ("2010-2011", DATED, date(2011, 3, 31), None, None),  # not 2011 alone
+    ("2010 – 11", DATED, date(2011, 3, 31), None, None),
+    ("2009-10", DATED, date(2010, 3, 31), None, None),
+    ("2010/11 / 2011/12", DATED, date(2012, 3, 31), None, None),
     ("2011", DATED, date(2011, 12, 31), None, None),
     ("End of 2010", DATED, date(2010, 12, 31), None, None),
     # --- Seasons: named by the year they start in ---
@@ -92,6 +99,16 @@ CASES = [
     ("March to June 2011", DATED, date(2011, 6, 30), date(2011, 3, 1), None),
     ("December – March 2011", DATED, date(2011, 3, 31), date(2010, 12, 1), None),  # crosses the year
     ("Sept—Dec 2010", DATED, date(2010, 12, 31), date(2010, 9, 1), None),
+    ("From April 2010 to March 2011", DATED, date(2011, 3, 31), date(2010, 4, 1), None),  # a range has its end
+    # --- A start named before an end: the end is due, from the start ---
+    ("Starting Sept 2010, ending March 2011", DATED, date(2011, 3, 31), date(2010, 9, 1), None),
+    (
+        "Starting Sept 2010 and over the following 9 months to June 2011",
+        DATED,
+        date(2011, 6, 30),
+        date(2010, 9, 1),
+        None,
+    ),
     # --- Several dates: the latest is due; a named month or year has no start ---
     (
         "Completed\n\nSeptember and November 2010\n\nJune 2010\n\nMarch 2011",
@@ -112,6 +129,19 @@ CASES = [
     ("Ongoing from March 2010", NO_DATE, None, date(2010, 3, 1), None),
     ("March 2011 onwards", NO_DATE, None, date(2011, 3, 1), None),
     ("Commenced April 2010", NO_DATE, None, date(2010, 4, 1), None),
+    # A date named as a start is not a due date; "over the following 9 months" is
+    # not counted on to an end (which month would be the ninth is a guess).
+    ("Starting Sept 2010, And over following 9 months.", NO_DATE, None, date(2010, 9, 1), None),  # Sefton 27
+    ("Starting Sept 2010", NO_DATE, None, date(2010, 9, 1), None),
+    ("From April 2010", NO_DATE, None, date(2010, 4, 1), None),
+    ("from 1.10.09", NO_DATE, None, date(2009, 10, 1), None),
+    ("Started April 2010", NO_DATE, None, date(2010, 4, 1), None),
+    ("Since April 2010", NO_DATE, None, date(2010, 4, 1), None),
+    ("Beginning April 2011", NO_DATE, None, date(2011, 4, 1), None),  # "Beginning of 2011" is vague
+    ("June 2010 and over the following 9 months", NO_DATE, None, date(2010, 6, 1), None),
+    ("June 2010 over the next six months", NO_DATE, None, date(2010, 6, 1), None),
+    ("From 2010/11", NO_DATE, None, date(2010, 4, 1), None),
+    ("Completed / ongoing", NO_DATE, None, None, None),  # Sefton 38: "ongoing", so not done
     ("On-going", NO_DATE, None, None, None),
     ("ongoing", NO_DATE, None, None, None),
     ("Monthly", NO_DATE, None, None, None),
@@ -125,6 +155,22 @@ CASES = [
     ("Done", COMPLETED, None, None, None),
     ("in place", COMPLETED, None, None, None),
     ("Achieved", COMPLETED, None, None, None),
+    # Followed only by a date: when it was done, not a due date (it would show overdue).
+    ("Completed March 2010", COMPLETED, None, None, None),
+    ("Complete March 2010", COMPLETED, None, None, None),
+    ("In place March 2010", COMPLETED, None, None, None),
+    ("Completed: 1.10.09", COMPLETED, None, None, None),
+    ("Completed in March 2010.", COMPLETED, None, None, None),
+    ("Completed on 22nd June 2010", COMPLETED, None, None, None),
+    ("Completed end of March 2010", COMPLETED, None, None, None),
+    ("Completed - March 2010", COMPLETED, None, None, None),
+    ("Completed 2010/11", COMPLETED, None, None, None),
+    ("Draft completed March 2010", COMPLETED, None, None, None),
+    ("In place since 2009", COMPLETED, None, None, None),
+    # ... but not a target, nor more than a date.
+    ("Complete by March 2011", DATED, date(2011, 3, 31), None, None),
+    ("In place by April 2011", DATED, date(2011, 4, 30), None, None),
+    ("Completed\n\nNext meeting is in May 2010.", DATED, date(2010, 5, 31), None, None),  # Sefton 23
     # --- Cross-references ---
     ("See action 4.2", REFERENCE, None, None, "4.2"),
     ("see 12", REFERENCE, None, None, "12"),
@@ -157,6 +203,28 @@ CASES = [
     ("Middle of 2011", UNREADABLE, None, None, None),
     ("September", UNREADABLE, None, None, None),  # which year?
     ("Q3", UNREADABLE, None, None, None),
+    # No such quarter: flagged, and its year is not read alone.
+    ("Q5 2010", UNREADABLE, None, None, None),
+    ("Quarter 0 2010", UNREADABLE, None, None, None),
+    ("Q10 2010", UNREADABLE, None, None, None),
+    ("Q5 2010/11", UNREADABLE, None, None, None),
+    ("Q0 2010/11", UNREADABLE, None, None, None),
+    ("Q3 2010/12", UNREADABLE, None, None, None),  # no such financial year
+    ("Completed Q5 2010", UNREADABLE, None, None, None),
+    # A date that is no date may be the one that matters: the others are not read instead.
+    ("Q5 2010 and March 2011", UNREADABLE, None, None, None),
+    ("March 2011 and Q5 2010", UNREADABLE, None, None, None),
+    ("Ongoing from 30 February 2010", UNREADABLE, None, None, None),
+    # Years joined by a dash are a financial year only when the second follows the first.
+    ("2010-12", UNREADABLE, None, None, None),  # nor December 2010
+    ("2010-2012", UNREADABLE, None, None, None),
+    ("2011-10", UNREADABLE, None, None, None),
+    ("2010-11-5", UNREADABLE, None, None, None),  # not the financial year 2010/11
+    ("2010/11/12", UNREADABLE, None, None, None),
+    # A start with no end, then an earlier end: which is due is for a person to say.
+    ("June 2010, then from March 2011", UNREADABLE, None, None, None),
+    ("Over the following 9 months", UNREADABLE, None, None, None),  # following what?
+    ("Starting mid 2011", UNREADABLE, None, None, None),
 ]
 
 
@@ -205,6 +273,8 @@ def test_unreadable_is_flagged_and_never_given_a_date(text):
         ("Completed", True, False),
         ("In place", True, False),
         ("Done", True, False),
+        ("Completed March 2010", True, False),
+        ("Q5 2010", False, True),
         ("March 2011", False, False),
         ("Ongoing", False, False),
         ("See 12.1", False, False),
@@ -231,6 +301,8 @@ def test_is_completed_and_needs_review(text, is_completed, needs_review):
         ("Ongoing", "No due date: the timescale names no date"),
         ("Ongoing from March 2010", "No due date: the timescale names no date"),
         ("Completed", "The timescale says the action is complete"),
+        ("Completed March 2010", "The timescale says the action is complete"),
+        ("Starting Sept 2010, And over following 9 months.", "No due date: the timescale names no date"),
         ("In place", "The timescale says the action is complete"),
         ("See 12.1", "Refers to action 12.1"),
         ("cf. 9.1", "Refers to action 9.1"),
@@ -291,9 +363,10 @@ AWKWARD = [
 ]
 
 VOCABULARY = [
-    "March", "Sept", "Dec", "Winter", "Autumn", "Q4", "Quarter 3", "2010", "2011", "2010/11", "11",
+    "March", "Sept", "Dec", "Winter", "Autumn", "Q4", "Q5", "Quarter 3", "2010", "2011", "2010/11", "2010-11", "11",
     "1.10.09", "29/02/2011", "31st", "of", "–", "-", "to", "and", "(", ")", "&", "See", "12.1", "cf.",
     "Ongoing", "Completed", "In place", "mid", "early", "End", "onwards", "TBC", "\n", ",", ".", "/",
+    "Starting", "from", "over the following 9 months", "by",
 ]  # fmt: skip
 
 
