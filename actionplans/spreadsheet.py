@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from . import asat, rag, timescales
-from .models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key, today
+from .models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key
 
 
 # --- Reading and writing tables -------------------------------------------------------------
@@ -92,19 +92,23 @@ def _read_csv(data):
         ) from None
     if "\x00" in text:
         raise SpreadsheetError("The file is not a CSV file: it holds binary data.")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    rows = []
     try:
-        return [row for row in reader]
+        for row in csv.reader(io.StringIO(text, newline="")):
+            rows.append(row)
     except csv.Error as error:
+        # The row being read, numbered as the spreadsheet numbers it (as row errors are).
+        number = len(rows) + 1
         # csv's own wording ("field larger than field limit (131072)") says little to the person who saved the file.
         if "field larger than field limit" in str(error):
             reason = (
-                f"a cell ending on line {reader.line_num} of the file is longer than the "
-                f"{csv.field_size_limit():,} characters a cell may hold. Shorten that cell and save the file again."
+                f"row {number} has a cell longer than the {csv.field_size_limit():,} characters "
+                "a CSV cell may hold. Shorten that cell and save the file again."
             )
         else:
-            reason = f"{error} (line {reader.line_num} of the file). Save the spreadsheet again as CSV UTF-8 or XLSX."
+            reason = f"{error} (row {number}). Save the spreadsheet again as CSV UTF-8 or XLSX."
         raise SpreadsheetError(f"The file cannot be read as CSV: {reason}") from None
+    return rows
 
 
 def _read_xlsx(data):
@@ -761,17 +765,20 @@ def plan_rows(plan, day):
         Action.objects.filter(plan=plan).with_rag_inputs().select_related("recommendation", "area").order_by("sort_key")
     )
     recommendations = list({a.recommendation_id: a.recommendation for a in actions if a.recommendation}.values())
-    if day < today():
-        asat.apply_wording(actions, Action.history.model, day, ["text", "expected_evidence", "timescale"])
-        asat.apply_wording(recommendations, Recommendation.history.model, day, ["text"])
+    asat.restore_wording(actions, recommendations, day)
     source_label = plan.get_source_display()
     rows = []
     for action in actions:
         recommendation = action.recommendation
         latest = action.latest_update_on(day)
-        # With no progress narrative, the date of the update that reported the status: imported again,
-        # the status counts from that day (a status needs a date, DOMAIN.md "As at").
-        reported = latest or next((u for u in reversed(action.updates_on(day)) if u.status), None)
+        # With no progress narrative, the date of the update that reported the status, unless it is the plan's
+        # source date (which import gives a status with no date): imported again, the status counts from the
+        # same day (a status needs a date, DOMAIN.md "As at").
+        progress_date = latest.date if latest else None
+        if latest is None:
+            reported = next((u for u in reversed(action.updates_on(day)) if u.status), None)
+            if reported and reported.date != plan.source_date:
+                progress_date = reported.date
         rating = action.rag_on(day, plan.rag_scheme)
         values = {
             "Plan": plan.title,
@@ -791,7 +798,7 @@ def plan_rows(plan, day):
             "Due date": action.due_date.isoformat() if action.due_date else "",
             "Status": rag.STATUS_LABELS.get(action.status_on(day), ""),
             "Progress": latest.narrative if latest else "",
-            "Progress date": reported.date.isoformat() if reported else "",
+            "Progress date": progress_date.isoformat() if progress_date else "",
             "RAG": rating.label,
             "RAG reason": rating.reason,
         }

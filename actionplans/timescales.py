@@ -95,9 +95,10 @@ COMPLETED_RE = re.compile(
 # date after "Completed" says when it was done, not when it is due; read as due, the
 # action would show overdue once that day passed. Only a single date may follow:
 # "Completed" above paragraphs of further dated work is a history, read for its dates.
-# "by"/"before" are not allowed between: "Complete by March 2011" is a target.
+# Only the past tense and "in place" count, and no "by"/"before" between: "Complete March 2011"
+# and "Complete by March 2011" are targets as often as records.
 COMPLETED_WITH_DATE_RE = re.compile(
-    r"^\s*(?:draft\s+)?(?:completed|complete|in place)\b\s*[:,\-–—]?\s*(?:(?:in|on|since)\s+)?"
+    r"^\s*(?:draft\s+)?(?:completed|in place)\b\s*[:,\-–—]?\s*(?:(?:in|on|since)\s+)?"
     r"(?:(?:the\s+)?end\s+(?:of\s+)?)?(?P<date>.+?)\s*[.!]?\s*$",
     re.IGNORECASE | re.DOTALL,
 )

@@ -8,7 +8,7 @@ from django.urls import reverse
 from actionplans import rag
 from actionplans.models import Action, ProgressUpdate, today
 
-from ..factories import ActionFactory, AreaFactory, PlanFactory
+from ..factories import ActionFactory, AreaFactory
 
 pytestmark = pytest.mark.django_db
 

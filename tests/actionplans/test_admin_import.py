@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
@@ -21,11 +20,12 @@ pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/actionplans/plan/import/"
 PROCESS_URL = "/admin/actionplans/plan/process_import/"
-HEADERS = ["Plan", "Source", "Area", "Action No", "Action", "Leads", "Timescale", "Status"]
+# A Status needs a date to count from: the plan's Source date (last, so the indexes above it hold).
+HEADERS = ["Plan", "Source", "Area", "Action No", "Action", "Leads", "Timescale", "Status", "Source date"]
 ROWS = [
-    ["Admin plan", "CQC inspection", "Leadership", "1.10", "Refresh the HR strategy", "Margaret Howard", "March 2011", "On track"],
-    ["Admin plan", "CQC inspection", "Leadership", "1.2", "See 1.10", "", "", ""],
-    ["Admin plan", "CQC inspection", "Safeguarding adults", "2", "Audit case files", "Safeguarding co-ordinator", "June 2010", "Done"],
+    ["Admin plan", "CQC inspection", "Leadership", "1.10", "Refresh the HR strategy", "Margaret Howard", "March 2011", "On track", "2010-03-31"],
+    ["Admin plan", "CQC inspection", "Leadership", "1.2", "See 1.10", "", "", "", "2010-03-31"],
+    ["Admin plan", "CQC inspection", "Safeguarding adults", "2", "Audit case files", "Safeguarding co-ordinator", "June 2010", "Done", "2010-03-31"],
 ]
 MILESTONE_HEADERS = ["Plan", "Action No", "Milestone", "Date", "Completed"]
 

@@ -12,7 +12,19 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from actionplans import spreadsheet
-from actionplans.models import Action, InspectionJudgement, Lead, Milestone, OrganisationUnit, Plan, Profile, Recommendation
+from actionplans.models import today
+from actionplans import rag
+from actionplans.models import (
+    Action,
+    InspectionJudgement,
+    Lead,
+    Milestone,
+    OrganisationUnit,
+    Plan,
+    Profile,
+    ProgressUpdate,
+    Recommendation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -118,6 +130,30 @@ def test_import_plan_with_bad_rows_reports_each_and_saves_nothing(tmp_path):
     assert counts() == before
 
 
+def test_import_plan_status_without_any_date_is_a_row_error(tmp_path):
+    rows = good_rows()
+    for row in rows:
+        row[HEADERS.index("Source date")] = ""
+    rows[2][HEADERS.index("Status")] = "At risk"
+    path = write_csv(tmp_path / "undated.csv", rows)
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="^1 errors: nothing was imported.$"):
+        call_command("import_plan", str(path), stdout=io.StringIO(), stderr=err)
+    assert err.getvalue().splitlines() == [
+        "undated.csv: Row 4, column 'Progress date': is needed for the Status: give the date the status was reported, "
+        "or the plan's Source date"
+    ]
+    assert Plan.objects.count() == 0
+
+
+def test_import_plan_cross_reference_in_the_timescale(tmp_path):
+    rows = good_rows()
+    rows[2][HEADERS.index("Timescale")] = "Refer to 1"
+    out, _ = run("import_plan", str(write_csv(tmp_path / "plan.csv", rows)))
+    assert out.strip().endswith("0 warnings.")
+    assert Action.objects.get(number="3").cross_reference == Action.objects.get(number="1")
+
+
 def test_import_plan_dry_run_with_bad_rows_fails_too(tmp_path):
     rows = good_rows()
     rows[0][HEADERS.index("Source date")] = "31/02/2010"
@@ -135,6 +171,11 @@ def test_import_plan_dry_run_with_bad_rows_fails_too(tmp_path):
         ("empty.csv", b"", "empty.csv: The file is empty."),
         ("latin.csv", "Plan,Area,Action No,Action\nCaf\xe9,A,1,x\n".encode("latin-1"), "latin.csv: The file is not UTF-8 text"),
         ("cols.csv", b"Plan,Action\nP,x\n", "cols.csv: The file is missing the required columns Area, Action No."),
+        (
+            "huge.csv",
+            b"Plan,Area,Action No,Action\nP,A,1," + b"x" * 131_073 + b"\n",
+            "huge.csv: The file cannot be read as CSV: row 2 has a cell longer than the 131,072 characters",
+        ),
     ],
 )
 def test_import_plan_whole_file_errors(tmp_path, name, data, message):
@@ -184,7 +225,7 @@ def test_export_plan_by_id_as_csv(imported, tmp_path):
 def test_export_plan_by_title_as_xlsx(imported, tmp_path):
     output = tmp_path / "out.xlsx"
     out, _ = run("export_plan", "Command plan", "--format", "xlsx", "--output", str(output))
-    assert f"Exported 'Command plan' as at {spreadsheet.today().isoformat()}: 3 actions" in out
+    assert f"Exported 'Command plan' as at {today().isoformat()}: 3 actions" in out
     rows, sheets = read_rows(output)
     assert list(sheets) == ["Plan", "Milestones"]
     assert list(rows[0]) == [column.name for column in spreadsheet.PLAN_COLUMNS] + ["RAG", "RAG reason"]
@@ -285,6 +326,19 @@ def test_seed_demo_loads_the_plans_and_is_idempotent():
     assert "0 actions new, 0 updated, 53 unchanged; 0 milestones new, 0 updated, 31 unchanged; 0 progress updates; 0 new leads" in out
     # The same rows, and no new change history either.
     assert seeded_counts() == first
+
+
+def test_seed_demo_dates_every_status_by_the_plans_never_by_the_day_it_ran():
+    run("seed_demo")
+    assert not ProgressUpdate.objects.filter(date=today()).exists()
+    # Kent has no source date: each update is on its row's progress date.
+    kent = ProgressUpdate.objects.filter(action__plan__title=KENT_TITLE)
+    assert set(kent.values_list("date", flat=True)) == {datetime.date(2011, 2, 11)}
+    # Sefton's completed actions have no progress date: their status counts from the plan's source date.
+    sefton = ProgressUpdate.objects.filter(action__plan__title=SEFTON_TITLE)
+    assert sorted(sefton.values_list("action__number", "date", "status")) == [
+        (number, datetime.date(2010, 3, 31), rag.COMPLETED) for number in ["18", "23", "36", "37", "38"]
+    ]
 
 
 def test_seed_demo_places_plans_in_units_and_records_judgements():

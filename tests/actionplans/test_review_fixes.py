@@ -8,7 +8,7 @@ from django.urls import reverse
 from actionplans import rag, services
 from actionplans.models import Action, ProgressUpdate, today
 
-from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, RecommendationFactory
+from ..factories import ActionFactory, AreaFactory, PlanFactory, RecommendationFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from openpyxl import Workbook
 
 from actionplans import rag, spreadsheet, timescales
-from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation
+from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, today
 
 from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory
 
@@ -326,6 +326,55 @@ def test_xlsx_detected_by_content_whatever_the_name():
     assert action("1").text == "Do it"
 
 
+NUMBER_REASON = (
+    "is a number in the spreadsheet, so Excel may have dropped a trailing zero (1.10 becomes 1.1): "
+    "format the column as text and type it again"
+)
+NUMBERED_HEADERS = ["Plan", "Area", "Recommendation No", "Action No", "Action"]
+
+
+def test_xlsx_number_with_a_fraction_in_action_no_or_recommendation_no_is_a_row_error():
+    rows = [
+        [PLAN, "A", "1", "1.10", "Typed as text: kept"],
+        [PLAN, "A", "1", 1.1, "Typed 1.10 as a number"],
+        [PLAN, "A", 2.1, "2.3", "Recommendation as a number"],
+        [PLAN, "A", 3.0, 3.0, "Whole numbers are fine"],
+        [PLAN, "A", 4, 4, "Integers are fine"],
+    ]
+    with pytest.raises(spreadsheet.ImportErrors) as info:
+        spreadsheet.import_plan_file(xlsx_bytes(("Plan", NUMBERED_HEADERS, rows)), "plan.xlsx")
+    assert [str(error) for error in info.value.errors] == [
+        f"Row 3, column 'Action No': {NUMBER_REASON}",
+        f"Row 4, column 'Recommendation No': {NUMBER_REASON}",
+    ]
+    assert counts()["Action"] == 0
+
+
+def test_xlsx_whole_numbers_and_text_numbers_import_as_written():
+    rows = [[PLAN, "A", 2.0, 2.0, "Two"], [PLAN, "A", "1", "1.10", "Ten"], [PLAN, "A", "1", "1.1", "One"]]
+    spreadsheet.import_plan_file(xlsx_bytes(("Plan", NUMBERED_HEADERS, rows)), "plan.xlsx")
+    assert list(Action.objects.order_by("sort_key").values_list("number", "recommendation__number")) == [
+        ("1.1", "1"),
+        ("1.10", "1"),
+        ("2", "2"),
+    ]
+
+
+def test_xlsx_number_with_a_fraction_in_the_milestones_action_no_is_a_row_error():
+    rows = [action_row("1.1"), action_row("1.10")]
+    milestones = [milestone_row("1.10", "Text number"), milestone_row(1.1, "Number")]
+    data = xlsx_bytes(("Plan", headers_of(rows), rows), ("Milestones", MILESTONE_HEADERS, milestones))
+    with pytest.raises(spreadsheet.ImportErrors) as info:
+        spreadsheet.import_plan_file(data, "plan.xlsx")
+    assert [str(error) for error in info.value.errors] == [f"Row 3, column 'Action No': {NUMBER_REASON}"]
+    assert counts()["Action"] == 0
+
+
+def test_a_fractional_number_in_a_csv_is_text_and_is_kept():
+    run_import([action_row("1.10"), action_row("1.1")])
+    assert sorted(Action.objects.values_list("number", flat=True)) == ["1.1", "1.10"]
+
+
 # --- Leads ----------------------------------------------------------------------------------
 
 
@@ -497,6 +546,57 @@ def test_cross_reference_does_not_reach_into_another_plan():
     assert where(errors) == [(2, "Action")]
 
 
+@pytest.mark.parametrize("written", ["See 1.1", "see action 1.1", "Refer to 1.1", "cf. 1.1", "See 1.1."])
+def test_cross_reference_in_the_timescale_links_to_the_other_action(written):
+    result = run_import([action_row("2.3", Action="Audit the case files", Timescale=written), action_row("1.1")])
+    two = action("2.3")
+    assert two.cross_reference == action("1.1")
+    # The timescale is kept as written and the action text is left alone; nothing is flagged for review.
+    assert (two.timescale, two.text, two.timescale_kind) == (written, "Audit the case files", timescales.REFERENCE)
+    assert result.warnings == []
+    assert action("1.1").cross_reference is None
+
+
+def test_cross_reference_in_the_timescale_to_an_action_already_in_the_database():
+    run_import([action_row("12.1")])
+    run_import([{"Plan": "Another plan", "Area": "A", "Action No": "12.1", "Action": "Elsewhere"}])
+    run_import([action_row("13.1", Timescale="Refer to 12.1")])
+    assert action("13.1").cross_reference == action("12.1")
+
+
+def test_dangling_cross_reference_in_the_timescale_is_an_error_on_that_column():
+    errors = import_errors([action_row("1.1"), action_row("13.1", Timescale="See 12.1")])
+    assert [str(error) for error in errors] == ["Row 3, column 'Timescale': refers to action 12.1, which is not in the plan"]
+    assert Action.objects.count() == 0
+
+
+def test_cross_reference_in_the_timescale_does_not_reach_into_another_plan():
+    run_import([{"Plan": "Another plan", "Area": "A", "Action No": "12.1", "Action": "Elsewhere"}])
+    errors = import_errors([action_row("13.1", Timescale="cf. 12.1")])
+    assert where(errors) == [(2, "Timescale")]
+
+
+def test_cross_reference_in_both_columns_must_name_the_same_action():
+    run_import([action_row("1.1"), action_row("1.2", Action="See 1.1", Timescale="See 1.1")])
+    assert action("1.2").cross_reference == action("1.1")
+    errors = import_errors([action_row("1.1"), action_row("2.1"), action_row("1.2", Action="See 1.1", Timescale="See 2.1")])
+    assert [str(error) for error in errors] == [
+        "Row 4, column 'Timescale': refers to action 2.1, but the Action refers to 1.1"
+    ]
+
+
+def test_cross_reference_in_the_timescale_survives_export_and_reimport():
+    rows = [action_row("1.1", Timescale="March 2011"), action_row("1.2", Action="Audit", Timescale="See 1.1")]
+    run_import(rows)
+    before = counts()
+    second = run_import(rows)
+    assert (second.actions_unchanged, counts()) == (2, before)
+    content, _, _ = spreadsheet.export_plan(Plan.objects.get(), datetime.date(2010, 7, 1), "csv")
+    wipe_plans()
+    spreadsheet.import_plan_file(content, "export.csv")
+    assert action("1.2").cross_reference == action("1.1") and action("1.2").timescale == "See 1.1"
+
+
 def test_progress_without_progress_date_is_an_error():
     errors = import_errors([action_row("1", Progress="Audit tool piloted")])
     assert where(errors) == [(2, "Progress date")]
@@ -525,6 +625,102 @@ def test_progress_is_kept_per_date_and_status_follows_the_dates():
     ]
     assert one.status_on(datetime.date(2010, 9, 30)) == rag.ON_TRACK
     assert one.status_on(datetime.date(2011, 1, 1)) == rag.COMPLETED
+
+
+STATUS_DATE_REASON = "is needed for the Status: give the date the status was reported, or the plan's Source date"
+
+
+def test_status_with_no_progress_date_and_no_source_date_is_an_error():
+    rows = [action_row("1", Source_date="", Status="On track"), action_row("2", Source_date="")]
+    errors = import_errors(rows)
+    assert [str(error) for error in errors] == [f"Row 2, column 'Progress date': {STATUS_DATE_REASON}"]
+    assert counts()["Plan"] == 0
+    # The same without a Source date column at all.
+    rows = [{"Plan": PLAN, "Area": "A", "Action No": "1", "Action": "x", "Status": "Completed"}]
+    assert where(import_errors(rows)) == [(2, "Progress date")]
+
+
+def test_status_takes_the_progress_date_else_the_source_date_never_today():
+    result = run_import([
+        action_row("1", Status="On track", Progress_date="2010-06-30"),
+        action_row("2", Status="At risk"),
+    ])
+    assert result.progress_updates == 2
+    assert list(action("1").progress_updates.values_list("date", "status")) == [(datetime.date(2010, 6, 30), rag.ON_TRACK)]
+    assert list(action("2").progress_updates.values_list("date", "status")) == [(datetime.date(2010, 3, 31), rag.AT_RISK)]
+
+
+def test_status_takes_the_source_date_already_saved_when_the_file_has_none():
+    run_import([action_row("1")])  # the plan is saved with Source date 2010-03-31
+    run_import([action_row("1", Source_date="", Status="Off track")])
+    assert list(action("1").progress_updates.values_list("date", "status")) == [(datetime.date(2010, 3, 31), rag.OFF_TRACK)]
+    assert Plan.objects.get().source_date == datetime.date(2010, 3, 31)
+
+
+def test_source_date_given_on_a_later_row_of_the_plan_counts_for_every_row():
+    run_import([action_row("1", Source_date="", Status="On track"), action_row("2", Source_date="31/03/2010")])
+    assert Plan.objects.get().source_date == datetime.date(2010, 3, 31)
+    assert action("1").progress_updates.get().date == datetime.date(2010, 3, 31)
+
+
+@pytest.mark.parametrize(
+    "cells, reason",
+    [
+        ({"Progress": "Started"}, "is needed when Progress is given"),
+        ({"Progress": "Started", "Progress date": "soon"}, "'soon' is not a date"),
+        ({"Progress date": "soon"}, "'soon' is not a date"),
+    ],
+)
+def test_status_without_a_date_is_reported_once_with_the_other_progress_date_errors(cells, reason):
+    errors = import_errors([action_row("1", Source_date="", Status="On track") | cells])
+    assert where(errors) == [(2, "Progress date")]
+    assert reason in errors[0].reason
+
+
+def test_completed_timescale_with_no_date_makes_no_status_update():
+    rows = [
+        action_row("1", Source_date="", Timescale="Completed"),
+        action_row("2", Source_date="", Timescale="In place", Status="Completed"),
+    ]
+    result = run_import(rows)
+    assert result.progress_updates == 0 and ProgressUpdate.objects.count() == 0
+    # The timescale alone makes the actions complete, on any day.
+    for number in ("1", "2"):
+        assert action(number).status_on(datetime.date(2009, 1, 1)) == rag.COMPLETED
+    # Another status with such a timescale still needs its date.
+    errors = import_errors([action_row("3", Source_date="", Timescale="Completed", Status="On track")])
+    assert [str(error) for error in errors] == [f"Row 2, column 'Progress date': {STATUS_DATE_REASON}"]
+
+
+def test_completed_timescale_with_a_date_records_the_completion_on_that_date():
+    run_import([action_row("1", Timescale="Completed"), action_row("2", Source_date="", Timescale="Done")])
+    assert list(action("1").progress_updates.values_list("date", "status")) == [(datetime.date(2010, 3, 31), rag.COMPLETED)]
+    run_import([action_row("3", Source_date="", Timescale="In place", Progress_date="2010-09-30")])
+    assert list(action("3").progress_updates.values_list("date", "status")) == [(datetime.date(2010, 9, 30), rag.COMPLETED)]
+
+
+def test_plan_without_source_date_exports_each_status_with_its_date_and_imports_back():
+    rows = [
+        action_row("1", Source_date="", Status="On track", Progress_date="2010-06-30"),
+        action_row("2", Source_date="", Timescale="Completed"),
+        action_row("3", Source_date="", Status="At risk", Progress="Behind", Progress_date="2010-09-30"),
+    ]
+    run_import(rows)
+    day = datetime.date(2011, 1, 1)
+    first = as_dicts(exported(Plan.objects.get(), day)[0][""])
+    assert [(row["Status"], row["Progress date"]) for row in first] == [
+        ("On track", "2010-06-30"),
+        ("Completed", ""),
+        ("At risk", "2010-09-30"),
+    ]
+    before = counts()
+    content, _, _ = spreadsheet.export_plan(Plan.objects.get(), day, "csv")
+    again = spreadsheet.import_plan_file(content, "export.csv")
+    assert (again.actions_unchanged, again.progress_updates, counts()) == (3, 0, before)
+    wipe_plans()
+    spreadsheet.import_plan_file(content, "export.csv")
+    assert as_dicts(exported(Plan.objects.get(), day)[0][""]) == first
+    assert action("1").status_on(datetime.date(2010, 6, 29)) == ""
 
 
 # --- Row errors -----------------------------------------------------------------------------
@@ -741,6 +937,44 @@ def test_whole_file_errors_give_one_clear_message(data, filename, message):
     before = counts()
     assert message in file_error(data, filename)
     assert counts() == before
+
+
+def test_csv_cell_over_the_csv_field_size_limit_is_one_clear_message():
+    limit = csv.field_size_limit()
+    assert limit == 131_072
+    before = counts()
+    huge = GOOD_CSV + f"Kent plan,Leadership,2,{'x' * (limit + 1)}\n"
+    assert file_error(huge.encode(), "plan.csv") == (
+        "The file cannot be read as CSV: row 3 has a cell longer than the 131,072 characters a CSV cell may hold. "
+        "Shorten that cell and save the file again."
+    )
+    # The row is counted as the spreadsheet counts it, whatever lines its cells span.
+    quoted = GOOD_CSV + '"Kent plan","Leadership","2","' + "line\n" * (limit // 4) + '"\n'
+    assert "row 3 has a cell longer than" in file_error(quoted.encode(), "plan.csv")
+    assert counts() == before
+    # A cell of exactly the limit is read.
+    spreadsheet.import_plan_file((GOOD_CSV + f"Kent plan,Leadership,2,{'x' * limit}\n").encode(), "plan.csv")
+    assert len(Action.objects.get(number="2").text) == limit
+
+
+def test_any_other_csv_error_is_one_clear_message(monkeypatch):
+    def failing_reader(stream):
+        yield ["Plan", "Area", "Action No", "Action"]
+        raise csv.Error("unexpected end of data")
+
+    monkeypatch.setattr(spreadsheet.csv, "reader", failing_reader)
+    assert file_error(GOOD_CSV.encode(), "plan.csv") == (
+        "The file cannot be read as CSV: unexpected end of data (row 2). Save the spreadsheet again as CSV UTF-8 or XLSX."
+    )
+
+
+def test_a_separate_milestones_csv_that_cannot_be_read_is_one_clear_message():
+    milestones = "Plan,Action No,Milestone\n" + f"{PLAN},1,{'x' * 131_073}\n"
+    message = file_error(
+        csv_bytes([action_row("1")]), "plan.csv", milestone_data=milestones.encode(), milestone_filename="m.csv"
+    )
+    assert message.startswith("The file cannot be read as CSV: row 2 has a cell longer than the 131,072 characters")
+    assert Plan.objects.count() == 0
 
 
 def test_utf8_with_a_byte_order_mark_is_read():
@@ -996,6 +1230,33 @@ def test_milestones_from_a_separate_csv_and_reimport_without_duplicates():
     assert counts() == before
 
 
+def test_milestones_are_counted_new_updated_and_unchanged():
+    rows = [action_row("1"), action_row("2")]
+    milestones = [
+        milestone_row("1", "Draft", "June 2010"),
+        milestone_row("1", "Pilot", "September 2010"),
+        milestone_row("2", "Report", "Q3 2010/11"),
+    ]
+    kwargs = {"milestone_filename": "m.csv"}
+    first = run_import(rows, milestone_data=csv_bytes(milestones, MILESTONE_HEADERS), **kwargs)
+    assert (first.milestones_created, first.milestones_updated, first.milestones_unchanged, first.milestones) == (3, 0, 0, 3)
+    assert "; 3 milestones new, 0 updated, 0 unchanged; " in first.summary
+
+    milestones[0] = milestone_row("1", "Draft", "June 2010", "yes")  # marked done
+    milestones.append(milestone_row("2", "Review", "March 2011"))
+    second = run_import(rows, milestone_data=csv_bytes(milestones, MILESTONE_HEADERS), **kwargs)
+    assert (second.milestones_created, second.milestones_updated, second.milestones_unchanged, second.milestones) == (1, 1, 2, 4)
+    assert "; 1 milestones new, 1 updated, 2 unchanged; " in second.summary
+
+    before = counts()
+    third = run_import(rows, milestone_data=csv_bytes(milestones, MILESTONE_HEADERS), dry_run=True, **kwargs)
+    assert third.summary == (
+        f"Would import '{PLAN}': 0 actions new, 0 updated, 2 unchanged; 0 milestones new, 0 updated, 4 unchanged; "
+        "0 progress updates; 0 new leads; 0 warnings."
+    )
+    assert counts() == before
+
+
 def test_milestones_csv_on_its_own_is_recognised_by_its_headers():
     run_import([action_row("1")])
     data = csv_bytes([milestone_row("1", "Draft", "June 2010", "")], ["plan", "Action No", "MILESTONE", "Date", "Completed"])
@@ -1172,7 +1433,7 @@ def test_export_as_at_shows_the_wording_of_that_day():
     run_import([action_row("1", Action="New wording")])
     plan = Plan.objects.get()
     assert as_dicts(exported(plan, datetime.date(2010, 6, 1))[0][""])[0]["Action"] == "Original wording"
-    assert as_dicts(exported(plan, spreadsheet.today())[0][""])[0]["Action"] == "New wording"
+    assert as_dicts(exported(plan, today())[0][""])[0]["Action"] == "New wording"
 
 
 def test_kent_actions_due_april_2011_are_green_in_february_and_red_in_june():
@@ -1247,7 +1508,7 @@ def test_reimporting_an_export_over_the_same_plans_changes_nothing(file_format):
     import_fixture(KENT)
     import_fixture(SEFTON)
     before = counts()
-    for title, content in export_all(spreadsheet.today(), file_format).items():
+    for title, content in export_all(today(), file_format).items():
         result = spreadsheet.import_plan_file(content, f"export.{file_format}")
         assert result.actions_created == result.actions_updated == result.progress_updates == 0
         assert result.actions_unchanged == {KENT_TITLE: 6, SEFTON_TITLE: 53}[title]
@@ -1259,7 +1520,7 @@ def test_fixture_rows_come_back_in_the_export():
     import_fixture(SEFTON)
     fixture_rows = list(csv.DictReader(io.StringIO((FIXTURES / SEFTON[0]).read_text("utf-8-sig"), newline="")))
     plan = Plan.objects.get(title=SEFTON_TITLE)
-    exported_rows = as_dicts(exported(plan, spreadsheet.today())[0][""])
+    exported_rows = as_dicts(exported(plan, today())[0][""])
     assert len(exported_rows) == len(fixture_rows) == 53
     for written, out in zip(fixture_rows, exported_rows):
         for column in ALL_COLUMNS:

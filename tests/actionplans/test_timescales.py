@@ -157,7 +157,7 @@ CASES = [
     ("Achieved", COMPLETED, None, None, None),
     # Followed only by a date: when it was done, not a due date (it would show overdue).
     ("Completed March 2010", COMPLETED, None, None, None),
-    ("Complete March 2010", COMPLETED, None, None, None),
+    ("Complete March 2010", DATED, date(2010, 3, 31), None, None),  # a target as often as a record
     ("In place March 2010", COMPLETED, None, None, None),
     ("Completed: 1.10.09", COMPLETED, None, None, None),
     ("Completed in March 2010.", COMPLETED, None, None, None),
