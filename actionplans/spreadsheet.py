@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import transaction
-from django.db.models import Max
 
 from . import asat, rag, timescales
 from .models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key
@@ -392,10 +391,9 @@ class _PlanImport:
         self.area_order = {}  # plan title: the order the plan's next new area gets
         # What each plan already holds, loaded once per plan rather than queried per row.
         self.areas, self.recommendations, self.actions = {}, {}, {}
-        self.existing_schemes = {}  # plan title: the RAG scheme of the plan already saved, if any
         # What the file says of each plan: the first source and source date given on any of its rows.
         self.file_sources, self.file_source_dates = {}, {}
-        self.saved_source_dates = {}  # plan title: the source date of the plan already saved, if any
+        self.saved_plans = {}  # plan title: the plan already saved (None for a new one), looked up once
 
     def error(self, row, column, reason):
         self.errors.append(RowError(row, column, reason))
@@ -450,21 +448,22 @@ class _PlanImport:
             self.error(number, "Leads", f"a lead's name is longer than {lead_length} characters")
         return row
 
+    def saved_plan(self, title):
+        if title not in self.saved_plans:
+            self.saved_plans[title] = Plan.objects.filter(title=title).first()
+        return self.saved_plans[title]
+
     def source_date_for(self, title):
         """The plan's source date once imported: the file's, else the one already saved (None if neither)."""
         if self.file_source_dates.get(title):
             return self.file_source_dates[title]
-        if title not in self.saved_source_dates:
-            self.saved_source_dates[title] = (
-                Plan.objects.filter(title=title).values_list("source_date", flat=True).first()
-            )
-        return self.saved_source_dates[title]
+        saved = self.saved_plan(title)
+        return saved.source_date if saved else None
 
     def scheme_for(self, title, source):
-        if title not in self.existing_schemes:
-            self.existing_schemes[title] = Plan.objects.filter(title=title).values_list("rag_scheme", flat=True).first()
-        if self.existing_schemes[title]:
-            return self.existing_schemes[title]
+        saved = self.saved_plan(title)
+        if saved and saved.rag_scheme:
+            return saved.rag_scheme
         return rag.BUSINESS if source == Plan.BUSINESS_PLAN else rag.IMPROVEMENT
 
     def check_consistency(self, parsed):
@@ -555,7 +554,7 @@ class _PlanImport:
         title = row["Plan"]
         plan = self.plans.get(title)
         if plan is None:
-            plan = Plan.objects.filter(title=title).first()
+            plan = self.saved_plan(title)
             # The first source and source date on any of the plan's rows, as check_consistency read them.
             source, source_date = self.file_sources.get(title), self.file_source_dates.get(title)
             if plan is None:
@@ -568,9 +567,9 @@ class _PlanImport:
             if changed:
                 plan.save()
             self.plans[title] = plan
-            last = plan.areas.aggregate(last=Max("order"))["last"]
-            self.area_order[title] = 0 if last is None else last + 1
-            self.areas[title] = {area.title: area for area in plan.areas.all()}
+            areas = list(plan.areas.all())
+            self.areas[title] = {area.title: area for area in areas}
+            self.area_order[title] = max((area.order for area in areas), default=-1) + 1
             self.recommendations[title] = {rec.number: rec for rec in plan.recommendations.all()}
             self.actions[title] = {
                 action.number: action

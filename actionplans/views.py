@@ -23,11 +23,12 @@ def _as_at(request):
 
 
 def _row(action, day):
+    status = action.status_on(day)
     return {
         "action": action,
         "rag": action.rag_on(day),
-        "status": action.status_on(day),
-        "status_label": rag.status_label(action.status_on(day)),
+        "status": status,
+        "status_label": rag.status_label(status),
         "latest": action.latest_update_on(day),
         "overdue": action.is_overdue(day),
     }
