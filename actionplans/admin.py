@@ -11,18 +11,7 @@ from import_export.results import Result, RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import spreadsheet
-from .models import (
-    Action,
-    Area,
-    InspectionJudgement,
-    Lead,
-    Milestone,
-    OrganisationUnit,
-    Plan,
-    Profile,
-    ProgressUpdate,
-    Recommendation,
-)
+from .models import Action, Area, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 
 class PlanFileFormat:
@@ -289,17 +278,3 @@ class AreaAdmin(SimpleHistoryAdmin):
 class InspectionJudgementAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "outcome", "judgement"]
     list_filter = ["judgement"]
-
-
-@admin.register(OrganisationUnit)
-class OrganisationUnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "level", "parent"]
-    list_filter = ["level"]
-    search_fields = ["name", "short_name"]
-
-
-@admin.register(Profile)
-class ProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "unit"]
-    list_filter = ["role", "unit"]
-    search_fields = ["user__username", "user__first_name", "user__last_name"]

@@ -6,7 +6,8 @@ from django import forms
 from django.db.models import Q
 
 from . import rag
-from .models import Action, Lead, OrganisationUnit, Plan, Recommendation
+from core.models import OrganisationUnit
+from .models import Action, Lead, Plan, Recommendation
 
 RAG_CHOICES = [(colour, rag.COLOUR_LABELS[colour]) for colour in rag.COLOUR_ORDER if colour != rag.GREY]
 

@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from . import rag
-from .models import today
+from core.periods import today
 
 
 class ReportedDateField(DateInputField):

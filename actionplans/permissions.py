@@ -6,33 +6,7 @@
 - An admin (a Django superuser) may do anything.
 """
 
-from .models import OrganisationUnit, Profile
-
-
-def is_admin(user):
-    return user.is_authenticated and user.is_active and user.is_superuser
-
-
-def profile_of(user):
-    if not hasattr(user, "_profile_cache"):
-        user._profile_cache = Profile.objects.select_related("unit").filter(user_id=user.pk).first()
-    return user._profile_cache
-
-
-def is_manager(user):
-    profile = profile_of(user) if user.is_authenticated else None
-    return bool(profile and profile.role == Profile.MANAGER)
-
-
-def managed_unit_ids(user):
-    """The units a manager answers for: their own and every unit below it."""
-    if not hasattr(user, "_managed_unit_ids"):
-        profile = profile_of(user) if user.is_authenticated else None
-        if profile and profile.role == Profile.MANAGER and profile.unit_id:
-            user._managed_unit_ids = OrganisationUnit.objects.subtree_ids(profile.unit)
-        else:
-            user._managed_unit_ids = set()
-    return user._managed_unit_ids
+from core.roles import is_active, is_admin, managed_unit_ids
 
 
 def leads(user, action):
@@ -45,7 +19,7 @@ def manages(user, action):
 
 def can_update(user, action):
     """May `user` add progress to `action` and propose its completion?"""
-    if not (user.is_authenticated and user.is_active):
+    if not is_active(user):
         return False
     return is_admin(user) or leads(user, action) or manages(user, action)
 
@@ -55,7 +29,7 @@ def can_sign_off(user, action):
 
     Not the person who proposed it (unless an admin): sign-off is a second pair of eyes.
     """
-    if not (user.is_authenticated and user.is_active):
+    if not is_active(user):
         return False
     if is_admin(user):
         return True

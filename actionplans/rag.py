@@ -7,7 +7,7 @@ The rules are DOMAIN.md "Actions". A plan uses one of two schemes:
 
 Everything here is pure: values in, a `Rag` out. The models call it with the
 status and due date an action had on a given day; the templates show
-`Rag.colour` and `Rag.reason` through `includes/rag_badge.html`, and the
+`Rag.colour` and `Rag.reason` (the `Rag` value lives in `core.rag`) through `includes/rag_badge.html`, and the
 indicator rules of `performance/` return the same `Rag`.
 """
 
@@ -15,10 +15,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-BLUE, GREEN, AMBER, RED, GREY = "blue", "green", "amber", "red", "grey"
-COLOUR_LABELS = {BLUE: "Blue", GREEN: "Green", AMBER: "Amber", RED: "Red", GREY: "Not rated"}
-# Order in which colours are listed in summaries: worst first, as committee papers do.
-COLOUR_ORDER = [RED, AMBER, GREEN, BLUE, GREY]
+from core.rag import AMBER, BLUE, COLOUR_LABELS, COLOUR_ORDER, GREEN, GREY, RED, Rag  # noqa: F401 (the app's names)
+
 
 IMPROVEMENT = "improvement"
 BUSINESS = "business"
@@ -51,19 +49,6 @@ SCHEME_STATUSES = {
 # How real plans write statuses (DOMAIN.md): each loose form and what it means.
 _LOOSE_COMPLETED = {"complete", "completed", "done", "in place", "achieved"}
 _LOOSE_UNDER_WAY = {"ongoing", "on going", "in progress", "commenced", "underway", "under way"}
-
-
-@dataclass(frozen=True)
-class Rag:
-    colour: str
-    reason: str
-
-    @property
-    def label(self):
-        return COLOUR_LABELS[self.colour]
-
-    def __str__(self):
-        return f"{self.label}: {self.reason}"
 
 
 def status_label(status):

@@ -9,9 +9,11 @@ overwrite each other.
 from django.db import transaction
 from django.db.models import F
 
+from core.history import Change
+from core.periods import today
+
 from . import rag
-from .history import Change
-from .models import Action, ProgressUpdate, today
+from .models import Action, ProgressUpdate
 
 
 class EditConflict(Exception):

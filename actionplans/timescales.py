@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from core.periods import FinancialYear, month_end
+
 # What the text names.
 EMPTY = "empty"  # no timescale written
 DATED = "dated"  # names a date: due_date is set
@@ -130,10 +132,6 @@ NO_DATE_RE = re.compile(
 )
 
 
-def _month_end(year, month):
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _full_year(text):
     year = int(text)
     return year + 2000 if year < 100 else year
@@ -141,10 +139,8 @@ def _full_year(text):
 
 def _quarter(number, first_year):
     """Financial-year quarter `number` of the year that starts in April of `first_year`."""
-    start_month = 4 + 3 * (number - 1)
-    year = first_year + (start_month - 1) // 12
-    start_month = (start_month - 1) % 12 + 1
-    return date(year, start_month, 1), _month_end(year, start_month + 2)
+    quarter = FinancialYear(first_year).quarter(number)
+    return quarter.start, quarter.end
 
 
 def _pattern(template, **names):
@@ -181,12 +177,12 @@ def _read_day_monthname_year(m):
 def _read_month_range(m):
     first, last, year = MONTHS[m["m1"].lower()], MONTHS[m["m2"].lower()], int(m["y2"])
     first_year = int(m["y1"]) if m["y1"] else (year if first <= last else year - 1)
-    return date(first_year, first, 1), _month_end(year, last)
+    return date(first_year, first, 1), month_end(year, last)
 
 
 def _read_month_year(m):
     month, year = MONTHS[m["month"].lower()], int(m["year"])
-    return date(year, month, 1), _month_end(year, month)
+    return date(year, month, 1), month_end(year, month)
 
 
 def _read_financial_quarter(m):
@@ -210,7 +206,7 @@ def _read_season(m):
     # A season is named by the year it starts in: "Winter 2010" (and "Winter
     # 2010/11") is December 2010 to February 2011, the winter after the plan is written.
     last_year = year + 1 if first > last else year
-    return date(year, first, 1), _month_end(last_year, last)
+    return date(year, first, 1), month_end(last_year, last)
 
 
 def _read_financial_year(m):
@@ -219,7 +215,8 @@ def _read_financial_year(m):
     # "2010/12" is not a financial year, nor December 2010; "2010-11-5" is no year at all.
     if second != first + 1 or m.groupdict().get("more"):
         return None
-    return date(first, 4, 1), date(second, 3, 31)
+    year = FinancialYear(first)
+    return year.start, year.end
 
 
 def _read_year(m):

@@ -7,18 +7,22 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from core import roles
+from core.asat import AsAtError, parse_day
+
 from . import asat, permissions, rag, services, spreadsheet
 from .filters import PlanFilter, rated_plans
 from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
-from .models import Action, InspectionJudgement, Milestone, Plan, today
+from core.periods import today
+from .models import Action, InspectionJudgement, Milestone, Plan
 
 
 def _as_at(request):
     """The day a page shows ("as at"), from ?as_at=YYYY-MM-DD; today when absent."""
     try:
-        return asat.parse_day(request.GET.get("as_at")) or today(), None
-    except ValueError:
+        return parse_day(request.GET.get("as_at")) or today(), None
+    except AsAtError:
         return today(), "The “as at” date must be a real date written as YYYY-MM-DD; showing today instead."
 
 
@@ -48,10 +52,10 @@ def home(request):
             initial={**_versioned_initial(action), "date": day, "status": row["status"] or None},
         )
     awaiting = []
-    if permissions.is_admin(request.user) or permissions.is_manager(request.user):
+    if roles.is_admin(request.user) or roles.is_manager(request.user):
         proposed = Action.objects.filter(completion_proposed_on__isnull=False).with_rag_inputs()
-        if not permissions.is_admin(request.user):
-            units = permissions.managed_unit_ids(request.user)
+        if not roles.is_admin(request.user):
+            units = roles.managed_unit_ids(request.user)
             proposed = [action for action in proposed if action.responsible_unit_id in units]
         awaiting = [_row(action, day) for action in proposed]
     return render(request, "actionplans/home.html", {"rows": rows, "awaiting": awaiting, "today": day})

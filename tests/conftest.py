@@ -12,7 +12,7 @@ import datetime
 
 import pytest
 
-from actionplans.models import OrganisationUnit, Profile
+from core.models import OrganisationUnit, Profile
 
 from .factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProfileFactory, UnitFactory, UserFactory
 

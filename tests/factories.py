@@ -6,17 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 
 from actionplans import rag
-from actionplans.models import (
-    Action,
-    Area,
-    Lead,
-    Milestone,
-    OrganisationUnit,
-    Plan,
-    Profile,
-    ProgressUpdate,
-    Recommendation,
-)
+from core.models import OrganisationUnit, Profile
+from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -34,7 +34,7 @@ def test_login_page_and_healthz_are_public(client):
 
 
 def test_healthz_is_503_when_the_database_does_not_answer(client):
-    with mock.patch("actionplans.views_site.connection.cursor", side_effect=Exception("down")):
+    with mock.patch("core.views.connection.cursor", side_effect=Exception("down")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] == "unavailable"

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 
 from actionplans import rag
-from actionplans.models import Action, ProgressUpdate, today
+from core.periods import today
+from actionplans.models import Action, ProgressUpdate
 
 from ..factories import ActionFactory, AreaFactory
 

@@ -12,19 +12,10 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from actionplans import spreadsheet
-from actionplans.models import today
+from core.periods import today
 from actionplans import rag
-from actionplans.models import (
-    Action,
-    InspectionJudgement,
-    Lead,
-    Milestone,
-    OrganisationUnit,
-    Plan,
-    Profile,
-    ProgressUpdate,
-    Recommendation,
-)
+from core.models import OrganisationUnit, Profile
+from actionplans.models import Action, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -266,7 +257,7 @@ def test_export_plan_unknown_plan(imported, tmp_path, key):
 def test_export_plan_bad_date(imported, tmp_path, day):
     with pytest.raises(CommandError) as info:
         run("export_plan", "Command plan", "--as-at", day, "--output", str(tmp_path / "out.csv"))
-    assert str(info.value) == f"--as-at '{day}' is not a date: write YYYY-MM-DD."
+    assert str(info.value) == f"--as-at '{day}': Enter a real date, written as YYYY-MM-DD, for example 2010-03-31."
     assert not (tmp_path / "out.csv").exists()
 
 

@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from actionplans import rag
-from actionplans.models import Plan, ProgressUpdate, Recommendation, today
+from core.periods import today
+from actionplans.models import Plan, ProgressUpdate, Recommendation
 
 from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory, RecommendationFactory
 

@@ -15,7 +15,8 @@ from django.conf import settings
 from openpyxl import Workbook
 
 from actionplans import rag, spreadsheet, timescales
-from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, today
+from core.periods import today
+from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory
 

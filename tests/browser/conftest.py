@@ -253,7 +253,8 @@ def demo_plans(division, olivia):
     and a small business plan whose actions are not yet due. Sefton belongs to mandy's division,
     and olivia leads the actions of "Margaret Howard" (Kent) and the safeguarding co-ordinator (Sefton)."""
     from actionplans import rag, spreadsheet
-    from actionplans.models import Lead, Plan, today
+    from core.periods import today
+from actionplans.models import Lead, Plan
 
     from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory
 

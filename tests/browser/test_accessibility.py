@@ -15,7 +15,8 @@ import pytest
 from django.db.models import Count
 
 from actionplans import rag, services
-from actionplans.models import Action, ProgressUpdate, today
+from core.periods import today
+from actionplans.models import Action, ProgressUpdate
 
 from .conftest import assert_no_axe_violations, check_page, login, screenshot
 

@@ -15,7 +15,8 @@ import pytest
 from openpyxl import load_workbook
 
 from actionplans import rag
-from actionplans.models import Action, Plan, ProgressUpdate, today
+from core.periods import today
+from actionplans.models import Action, Plan, ProgressUpdate
 
 from ..factories import ActionFactory
 from .conftest import focused_matches, login, screenshot, tab_to

@@ -2,8 +2,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actionplans import asat, spreadsheet
-from actionplans.models import Plan, today
+from actionplans import spreadsheet
+from core.asat import AsAtError, parse_day
+from core.periods import today
+from actionplans.models import Plan
 
 
 class Command(BaseCommand):
@@ -22,9 +24,9 @@ class Command(BaseCommand):
         if plan is None:
             raise CommandError(f"No plan with id or title '{key}'.")
         try:
-            day = asat.parse_day(options["as_at"]) or today()
-        except ValueError:
-            raise CommandError(f"--as-at '{options['as_at']}' is not a date: write YYYY-MM-DD.") from None
+            day = parse_day(options["as_at"]) or today()
+        except AsAtError as error:
+            raise CommandError(f"--as-at '{options['as_at']}': {error}.") from None
         content, _, _ = spreadsheet.export_plan(plan, day, options["format"])
         output = Path(options["output"])
         try:

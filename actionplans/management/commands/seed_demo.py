@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplans import spreadsheet
-from actionplans.models import InspectionJudgement, Lead, OrganisationUnit, Profile
+from core.models import OrganisationUnit, Profile
+from actionplans.models import InspectionJudgement, Lead
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 

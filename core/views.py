@@ -1,4 +1,4 @@
-"""Pages that belong to the site rather than to plans: health check and accessibility statement."""
+"""Pages of the site rather than of one app: the health check and the accessibility statement."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection

@@ -1,0 +1,113 @@
+"""The general half of the change-history display: who changed what, when, old and new.
+
+Each app says which objects' histories make up a page (`actionplans/history.py`);
+this module turns django-simple-history records into `Change` rows with a fixed
+number of queries: one per history table, one for the users, one per
+many-to-many field, however many records there are.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    when: datetime
+    who: str
+    what: str
+    field: str = ""
+    old: str = ""
+    new: str = ""
+
+
+# Derived or bookkeeping fields: a change to them is not news to a reader.
+SKIPPED = ["sort_key", "updated_at", "created_at", "version", "due_date", "timescale_kind", "name_key"]
+
+
+def who(record):
+    user = record.history_user
+    if user is None:
+        return "System (import or command)"
+    return user.get_full_name() or user.get_username()
+
+
+def verbose_name(model, name):
+    try:
+        return str(model._meta.get_field(name).verbose_name).capitalize()
+    except Exception:
+        return name.replace("_", " ").capitalize()
+
+
+def display(value):
+    if value is None or value == "":
+        return "(blank)"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value) or "(none)"
+    return str(value)
+
+
+def records_by_object(history_model, **filters):
+    """{object id: [its history records, oldest first]} in one query (the users joined)."""
+    by_object = {}
+    records = history_model.objects.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
+    for record in records:
+        by_object.setdefault(record.id, []).append(record)
+    return by_object
+
+
+def m2m_history_model(model, field):
+    """The table where django-simple-history copies `field`'s through rows for each history record."""
+    name = f"{model.history.model.__name__}_{field}".lower()
+    return next(rel.related_model for rel in model.history.model._meta.related_objects if rel.related_model._meta.model_name == name)
+
+
+def m2m_snapshots(model, field, records, label_of):
+    """{history id: sorted labels} of a many-to-many field of `model` at each record, in one query.
+
+    django-simple-history keeps, for each history record, a copy of the field's
+    through rows; `label_of` turns a related object's id into its display text.
+    """
+    through = m2m_history_model(model, field)
+    target = model._meta.get_field(field).m2m_reverse_field_name()
+    ids = [record.history_id for record in records]
+    snapshots = {history_id: [] for history_id in ids}
+    for history_id, related_id in through.objects.filter(history_id__in=ids).values_list("history_id", f"{target}_id"):
+        snapshots[history_id].append(label_of(related_id))
+    return {history_id: sorted(labels) for history_id, labels in snapshots.items()}
+
+
+def changes_of(records, model, label, skip=SKIPPED, m2m=None):
+    """Changes between consecutive history records of one object; records oldest first.
+
+    `m2m`: {field name: {history id: labels}} from `m2m_snapshots`, so that
+    many-to-many fields are compared without a query per record.
+    """
+    m2m = m2m or {}
+    changes = []
+    previous = None
+    for record in records:
+        if record.history_type == "+":
+            changes.append(Change(record.history_date, who(record), f"{label} created"))
+        elif record.history_type == "-":
+            changes.append(Change(record.history_date, who(record), f"{label} deleted"))
+        elif previous is not None:
+            delta = record.diff_against(previous, excluded_fields=[*skip, *m2m])
+            for change in delta.changes:
+                changes.append(
+                    Change(
+                        record.history_date, who(record), label, verbose_name(model, change.field),
+                        display(change.old), display(change.new),
+                    )
+                )
+            for field, snapshots in m2m.items():
+                old, new = snapshots.get(previous.history_id, []), snapshots.get(record.history_id, [])
+                if old != new:
+                    changes.append(
+                        Change(record.history_date, who(record), label, verbose_name(model, field), display(old), display(new))
+                    )
+        previous = record
+    return changes
+
+
+def newest_first(changes):
+    return sorted(changes, key=lambda change: change.when, reverse=True)
