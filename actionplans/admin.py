@@ -10,7 +10,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import Result, RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import spreadsheet
+from . import spreadsheet, state
 from .models import Action, Area, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 
@@ -117,6 +117,29 @@ class PlanFileResource(resources.Resource):
         return result
 
 
+class StoresActionState:
+    """After an admin save or delete, the actions it touched get their stored state again (state.refresh)."""
+
+    def actions_touched(self, obj):
+        raise NotImplementedError
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        state.refresh(self.actions_touched(form.instance))
+
+    def delete_model(self, request, obj):
+        actions = Action.objects.filter(pk__in=list(self.actions_touched(obj).values_list("pk", flat=True)))
+        super().delete_model(request, obj)
+        state.refresh(actions)
+
+    def delete_queryset(self, request, queryset):
+        touched = set()
+        for obj in queryset:
+            touched.update(self.actions_touched(obj).values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        state.refresh(Action.objects.filter(pk__in=touched))
+
+
 class RecommendationInline(admin.StackedInline):
     model = Recommendation
     extra = 0
@@ -136,7 +159,7 @@ class JudgementInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ImportMixin, SimpleHistoryAdmin):
+class PlanAdmin(StoresActionState, ImportMixin, SimpleHistoryAdmin):
     resource_classes = [PlanFileResource]
     formats = [PlanCSV, PlanXLSX]
     list_display = ["title", "source", "source_date", "unit", "rag_scheme", "status"]
@@ -144,6 +167,10 @@ class PlanAdmin(ImportMixin, SimpleHistoryAdmin):
     search_fields = ["title"]
     inlines = [JudgementInline, AreaInline, RecommendationInline]
     import_template_name = "admin/import_export/import.html"
+
+    def actions_touched(self, obj):
+        # Its scheme, source date and update interval feed every action's state.
+        return Action.objects.filter(plan_id=obj.pk)
 
     def has_import_permission(self, request):
         # An import adds and changes plans and their actions: being staff is not enough.
@@ -223,8 +250,12 @@ class ActionAdminForm(forms.ModelForm):
 
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin):
+class ActionAdmin(StoresActionState, SimpleHistoryAdmin):
     form = ActionAdminForm
+
+    def actions_touched(self, obj):
+        return Action.objects.filter(pk=obj.pk)
+
     list_display = ["number", "plan", "short_text", "timescale", "due_date", "needs_review"]
     list_filter = ["plan", "timescale_kind", "leads"]
     search_fields = ["number", "text", "timescale", "plan__title", "leads__name"]
@@ -259,12 +290,15 @@ class MilestoneAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(StoresActionState, SimpleHistoryAdmin):
     list_display = ["action", "date", "status", "author", "source"]
     list_filter = ["source", "status", "action__plan"]
     search_fields = ["narrative", "action__number"]
     list_select_related = ["action", "author"]
     raw_id_fields = ["action", "author"]
+
+    def actions_touched(self, obj):
+        return Action.objects.filter(pk=obj.action_id)
 
 
 @admin.register(Area)

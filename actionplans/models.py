@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import OrganisationUnit
 from core.periods import today
+from core.rag import COLOUR_CHOICES, GREY, Rag
 
 from . import rag, timescales
 
@@ -100,6 +101,10 @@ class Plan(models.Model):
         help_text="Leave blank for the default: business plan scheme for business plans, BRAG otherwise",
     )
     status = models.CharField(max_length=10, choices=STATUSES, default=ACTIVE)
+    update_interval_months = models.PositiveSmallIntegerField(
+        "update interval (months)", default=3,
+        help_text="An open action with no progress update for this long is shown as update overdue",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -242,8 +247,29 @@ class Action(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # Today's state, derived from the progress history by `state.refresh` (rag.action_state's rule)
+    # whenever a service, the importer or the admin changes the action, and each night by
+    # `manage.py rerate_actions`; lists filter, count and sort on it in SQL.
+    current_status = models.CharField(max_length=20, blank=True, editable=False)
+    current_status_on = models.DateField(null=True, blank=True, editable=False)
+    rag_colour = models.CharField(
+        "RAG", max_length=10, choices=COLOUR_CHOICES, default=GREY, editable=False, db_index=True
+    )
+    rag_reason = models.TextField("RAG reason", blank=True, default="Not yet rated", editable=False)
+    overdue = models.BooleanField(default=False, editable=False, db_index=True)
+    latest_update_on = models.DateField(null=True, blank=True, editable=False)
+    update_overdue = models.BooleanField(default=False, editable=False, db_index=True)
+    rated_on = models.DateField(null=True, blank=True, editable=False)
+
+    STATE_FIELDS = [
+        "current_status", "current_status_on", "rag_colour", "rag_reason", "overdue",
+        "latest_update_on", "update_overdue", "rated_on",
+    ]
+
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[leads], excluded_fields=["version", "sort_key", "updated_at"])
+    history = HistoricalRecords(
+        m2m_fields=[leads], excluded_fields=["version", "sort_key", "updated_at", *STATE_FIELDS]
+    )
 
     class Meta:
         ordering = ["plan", "sort_key"]
@@ -295,38 +321,44 @@ class Action(models.Model):
     def updates_on(self, day):
         return [update for update in self.progress_updates.all() if update.date <= day]
 
+    def state_on(self, day, plan=None):
+        """Everything derived about the action on `day`, from its history (rag.action_state)."""
+        plan = plan or self.plan
+        return rag.action_state(
+            scheme=plan.rag_scheme,
+            updates=[(update.date, update.status) for update in self.progress_updates.all()],
+            due_date=self.due_date,
+            on=day,
+            timescale_completed=self.timescale_kind == timescales.COMPLETED,
+            completion_proposed_on=self.completion_proposed_on,
+            source_date=plan.source_date,
+            update_interval_months=plan.update_interval_months,
+        )
+
     def status_on(self, day):
         """The status reported on or before `day` (DOMAIN.md "As at")."""
-        status = ""
-        for update in self.updates_on(day):
-            if update.status:
-                status = update.status
-        if not status and self.timescale_kind == timescales.COMPLETED:
-            return rag.COMPLETED
-        return status
+        updates = [(update.date, update.status) for update in self.progress_updates.all()]
+        return rag.status_on(updates, day, self.timescale_kind == timescales.COMPLETED)[0]
 
-    def latest_update_on(self, day):
+    def latest_update_on_day(self, day):
+        """The latest progress update with a narrative, on or before `day`."""
         narrated = [update for update in self.updates_on(day) if update.narrative]
         return narrated[-1] if narrated else None
 
-    def completion_proposed_on_day(self, day):
-        return bool(self.completion_proposed_on and self.completion_proposed_on <= day)
-
     def rag_on(self, day, scheme=None):
-        return rag.action_rag(
-            scheme or self.plan.rag_scheme,
-            self.status_on(day),
-            self.due_date,
-            day,
-            completion_proposed=self.completion_proposed_on_day(day),
-        )
+        return self.state_on(day).rag
 
     def is_overdue(self, day):
-        return rag.is_overdue(self.status_on(day), self.due_date, day)
+        return self.state_on(day).overdue
 
     @property
-    def current_status(self):
-        return self.status_on(today())
+    def rag(self):
+        """Today's rating, as stored."""
+        return Rag(self.rag_colour, self.rag_reason)
+
+    @property
+    def status_label(self):
+        return rag.status_label(self.current_status)
 
     @property
     def completion_proposed(self):

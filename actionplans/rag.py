@@ -14,7 +14,9 @@ indicator rules of `performance/` return the same `Rag`.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
+from core.periods import add_months
 from core.rag import AMBER, BLUE, COLOUR_LABELS, COLOUR_ORDER, GREEN, GREY, RED, Rag  # noqa: F401 (the app's names)
 
 
@@ -133,6 +135,69 @@ def _business_rag(status, due_date, on):
 
 def is_overdue(status, due_date, on):
     return bool(due_date and due_date < on and status not in {COMPLETED, CANCELLED})
+
+
+def status_on(updates, on, timescale_completed=False):
+    """(status, the day it was reported) on day `on` (DOMAIN.md "As at").
+
+    `updates` are (date, status) pairs oldest first; a blank status reports none.
+    A timescale of "Completed" or "In place" with no status reported means completed,
+    from no particular day.
+    """
+    status, reported_on = "", None
+    for day, reported in updates:
+        if day > on:
+            break
+        if reported:
+            status, reported_on = reported, day
+    if not status and timescale_completed:
+        return COMPLETED, None
+    return status, reported_on
+
+
+def is_update_overdue(status, latest_update_on, source_date, interval_months, on):
+    """DOMAIN.md "Update freshness": not closed, and no progress update within the plan's interval
+    on day `on` (an action with none counts from the plan's source date; with neither, nothing to count)."""
+    if status in {COMPLETED, CANCELLED}:
+        return False
+    since = latest_update_on or source_date
+    return bool(since and since < add_months(on, -interval_months))
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """What an action's row shows on one day: stored on the action for today, computed for other days."""
+
+    status: str
+    status_reported_on: date | None
+    rag: Rag
+    overdue: bool
+    latest_update_on: date | None
+    update_overdue: bool
+
+    @property
+    def status_label(self):
+        return status_label(self.status)
+
+
+def action_state(*, scheme, updates, due_date, on, timescale_completed=False, completion_proposed_on=None,
+                 source_date=None, update_interval_months=3):
+    """Every derived fact of an action on day `on`, from its progress updates as (date, status) pairs, oldest first."""
+    status, reported_on = status_on(updates, on, timescale_completed)
+    latest = None
+    for day, _ in updates:
+        if day > on:
+            break
+        latest = day
+    proposed = bool(completion_proposed_on and completion_proposed_on <= on)
+    return ActionState(
+        status=status,
+        status_reported_on=reported_on,
+        rag=action_rag(scheme, status, due_date, on, completion_proposed=proposed),
+        overdue=is_overdue(status, due_date, on),
+        latest_update_on=latest,
+        update_overdue=is_update_overdue(status, latest, source_date, update_interval_months, on),
+    )
 
 
 @dataclass

@@ -12,7 +12,7 @@ from django.db.models import F
 from core.history import Change
 from core.periods import today
 
-from . import rag
+from . import rag, state
 from .models import Action, ProgressUpdate
 
 
@@ -67,13 +67,14 @@ def add_progress_update(*, action, author, date, narrative, status="", version=N
         action=action, date=date, narrative=narrative.strip(), status=status, author=author, source=ProgressUpdate.WEB
     )
     _touch(action)
+    state.refresh_action(action)
     return update
 
 
 @transaction.atomic
 def propose_completion(*, action, author, narrative, version=None, seen_update_id=None):
     action = _lock(action, version, seen_update_id)
-    if action.current_status == rag.COMPLETED:
+    if action.status_on(today()) == rag.COMPLETED:
         raise NotAllowed("This action is already completed.")
     if action.completion_proposed:
         raise NotAllowed("Completion has already been proposed and awaits a manager's sign-off.")
@@ -85,7 +86,7 @@ def propose_completion(*, action, author, narrative, version=None, seen_update_i
     action.completion_proposed_on = day
     action.completion_proposed_by = author
     action.save(update_fields=["completion_proposed_on", "completion_proposed_by", "version", "updated_at"])
-    return action
+    return state.refresh_action(action)
 
 
 @transaction.atomic
@@ -99,7 +100,7 @@ def confirm_completion(*, action, manager, comment="", version=None, seen_update
         narrative=f"Completion confirmed. {comment.strip()}".strip(),
     )
     _clear_proposal(action)
-    return action
+    return state.refresh_action(action)
 
 
 @transaction.atomic
@@ -115,7 +116,7 @@ def return_completion(*, action, manager, comment, version=None, seen_update_id=
         narrative=f"Completion returned: {comment.strip()}",
     )
     _clear_proposal(action)
-    return action
+    return state.refresh_action(action)
 
 
 def _clear_proposal(action):

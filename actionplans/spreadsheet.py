@@ -18,7 +18,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from . import asat, rag, timescales
+from . import asat, rag, state, timescales
 from .models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key
 
 
@@ -377,6 +377,7 @@ def import_rows(plan_rows, milestone_rows=None, *, dry_run=False):
         if importer.errors:
             transaction.set_rollback(True)
             raise ImportErrors(sorted(importer.errors, key=lambda error: error.row))
+        state.refresh(Action.objects.filter(plan__in=[plan.pk for plan in importer.plans.values()]))
         if dry_run:
             transaction.set_rollback(True)
         return importer.result
@@ -769,7 +770,7 @@ def plan_rows(plan, day):
     rows = []
     for action in actions:
         recommendation = action.recommendation
-        latest = action.latest_update_on(day)
+        latest = action.latest_update_on_day(day)
         # With no progress narrative, the date of the update that reported the status, unless it is the plan's
         # source date (which import gives a status with no date): imported again, the status counts from the
         # same day (a status needs a date, DOMAIN.md "As at").

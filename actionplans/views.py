@@ -33,7 +33,7 @@ def _row(action, day):
         "rag": action.rag_on(day),
         "status": status,
         "status_label": rag.status_label(status),
-        "latest": action.latest_update_on(day),
+        "latest": action.latest_update_on_day(day),
         "overdue": action.is_overdue(day),
     }
 

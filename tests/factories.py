@@ -5,7 +5,7 @@ import datetime
 import factory
 from django.contrib.auth import get_user_model
 
-from actionplans import rag
+from actionplans import rag, state
 from core.models import OrganisationUnit, Profile
 from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
@@ -92,6 +92,12 @@ class ActionFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.leads.set(extracted)
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        # As the services and the importer do: the stored state is written with the action.
+        if create:
+            state.refresh_action(instance)
+
 
 class MilestoneFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -111,3 +117,8 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     narrative = factory.Faker("paragraph")
     status = rag.ON_TRACK
     source = ProgressUpdate.WEB
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            state.refresh_action(instance.action)

@@ -1,0 +1,93 @@
+"""Each action's stored state for today: status, RAG and reason, overdue, update freshness.
+
+`rag.action_state` is the rule; this module only feeds it what the database holds
+and writes back what changed, with a fixed number of queries however many actions
+it rates. Services, the importer and the admin call `refresh` for what they
+change; `manage.py rerate_actions` calls it for every action each day, so what
+passes its due date overnight turns Red.
+"""
+
+from django.db import transaction
+
+from core.periods import today
+
+from . import rag, timescales
+from .models import Action, ProgressUpdate
+
+INPUTS = [
+    "pk", "plan__rag_scheme", "plan__source_date", "plan__update_interval_months",
+    "due_date", "timescale_kind", "completion_proposed_on",
+]
+
+
+def stored(action):
+    """The state an action holds now, in the shape `computed` returns."""
+    return {name: getattr(action, name) for name in Action.STATE_FIELDS}
+
+
+def as_fields(state, day):
+    return {
+        "current_status": state.status,
+        "current_status_on": state.status_reported_on,
+        "rag_colour": state.rag.colour,
+        "rag_reason": state.rag.reason,
+        "overdue": state.overdue,
+        "latest_update_on": state.latest_update_on,
+        "update_overdue": state.update_overdue,
+        "rated_on": day,
+    }
+
+
+def computed(actions, day):
+    """{action id: state fields on `day`} for a queryset of actions, from their history (two queries)."""
+    updates = {}
+    rows = ProgressUpdate.objects.filter(action__in=actions.values("pk")).order_by("action_id", "date", "id")
+    for action_id, date, status in rows.values_list("action_id", "date", "status").iterator(chunk_size=5000):
+        updates.setdefault(action_id, []).append((date, status))
+    result = {}
+    for pk, scheme, source_date, interval, due_date, kind, proposed_on in actions.values_list(*INPUTS).iterator(chunk_size=5000):
+        state = rag.action_state(
+            scheme=scheme,
+            updates=updates.get(pk, ()),
+            due_date=due_date,
+            on=day,
+            timescale_completed=kind == timescales.COMPLETED,
+            completion_proposed_on=proposed_on,
+            source_date=source_date,
+            update_interval_months=interval,
+        )
+        result[pk] = as_fields(state, day)
+    return result
+
+
+@transaction.atomic
+def refresh(actions=None, on=None):
+    """Rate `actions` (a queryset; every action when None) on `on` (today) and store what changed.
+
+    Returns how many actions changed. Running it twice on one day changes nothing the second time.
+    """
+    day = on or today()
+    actions = Action.objects.all() if actions is None else actions
+    fresh = computed(actions, day)
+    changed = []
+    current = actions.order_by().values_list("pk", *Action.STATE_FIELDS).iterator(chunk_size=5000)
+    for pk, *values in current:
+        wanted = fresh.get(pk)
+        if wanted is None:
+            continue
+        before = dict(zip(Action.STATE_FIELDS, values))
+        # rated_on alone changing is no change worth a write: the rest says the same on the new day.
+        if any(before[name] != wanted[name] for name in Action.STATE_FIELDS if name != "rated_on"):
+            changed.append(Action(pk=pk, **wanted))
+    if changed:
+        Action.objects.bulk_update(changed, Action.STATE_FIELDS, batch_size=500)
+    actions.exclude(rated_on=day).update(rated_on=day)
+    return len(changed)
+
+
+def refresh_action(action):
+    """Store one action's state for today and set it on the instance too."""
+    refresh(Action.objects.filter(pk=action.pk))
+    for name, value in Action.objects.filter(pk=action.pk).values(*Action.STATE_FIELDS).get().items():
+        setattr(action, name, value)
+    return action
