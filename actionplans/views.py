@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from core import roles
 from core.asat import AsAtError, parse_day
 
-from . import asat, permissions, rag, services, spreadsheet
+from . import asat, export, permissions, rag, services
 from .filters import PlanFilter, rated_plans
 from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
@@ -84,7 +84,7 @@ def plan_detail(request, pk):
     if file_format:
         if file_format not in {"csv", "xlsx"}:
             return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
-        content, content_type, filename = spreadsheet.export_plan(plan, day, file_format)
+        content, content_type, filename = export.export_plan(plan, day, file_format)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

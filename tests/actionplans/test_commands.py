@@ -11,7 +11,7 @@ from django.apps import apps
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
-from actionplans import spreadsheet
+from actionplans import export, spreadsheet
 from core.periods import today
 from actionplans import rag
 from core.models import OrganisationUnit, Profile
@@ -207,7 +207,7 @@ def test_export_plan_by_id_as_csv(imported, tmp_path):
     output = tmp_path / "out.csv"
     out, _ = run("export_plan", str(imported.pk), "--format", "csv", "--as-at", "2010-07-01", "--output", str(output))
     assert out.strip() == f"Exported 'Command plan' as at 2010-07-01: 3 actions to {output}."
-    assert output.read_bytes() == spreadsheet.export_plan(imported, datetime.date(2010, 7, 1), "csv")[0]
+    assert output.read_bytes() == export.export_plan(imported, datetime.date(2010, 7, 1), "csv")[0]
     rows, _ = read_rows(output)
     assert [row["Action No"] for row in rows] == ["1", "2", "3"]
     assert (rows[0]["Due date"], rows[0]["Status"], rows[0]["RAG"]) == ("2011-03-31", "On track", "Green")

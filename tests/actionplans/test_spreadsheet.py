@@ -14,7 +14,8 @@ from django.apps import apps
 from django.conf import settings
 from openpyxl import Workbook
 
-from actionplans import rag, spreadsheet, timescales
+from actionplans import export, rag, spreadsheet, timescales
+from core import spreadsheets as core_spreadsheets
 from core.periods import today
 from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
@@ -276,7 +277,7 @@ def test_action_numbers_sort_naturally():
         "9",
         "10",
     ]
-    content, _, _ = spreadsheet.export_plan(Plan.objects.get(), datetime.date(2011, 1, 1), "csv")
+    content, _, _ = export.export_plan(Plan.objects.get(), datetime.date(2011, 1, 1), "csv")
     exported = read_export(content, "plan.csv")[""]
     assert [row[ALL_COLUMNS.index("Action No")] for row in exported[1:]] == ["1.1", "1.2", "1.9", "1.10", "2", "9", "10"]
 
@@ -592,7 +593,7 @@ def test_cross_reference_in_the_timescale_survives_export_and_reimport():
     before = counts()
     second = run_import(rows)
     assert (second.actions_unchanged, counts()) == (2, before)
-    content, _, _ = spreadsheet.export_plan(Plan.objects.get(), datetime.date(2010, 7, 1), "csv")
+    content, _, _ = export.export_plan(Plan.objects.get(), datetime.date(2010, 7, 1), "csv")
     wipe_plans()
     spreadsheet.import_plan_file(content, "export.csv")
     assert action("1.2").cross_reference == action("1.1") and action("1.2").timescale == "See 1.1"
@@ -715,7 +716,7 @@ def test_plan_without_source_date_exports_each_status_with_its_date_and_imports_
         ("At risk", "2010-09-30"),
     ]
     before = counts()
-    content, _, _ = spreadsheet.export_plan(Plan.objects.get(), day, "csv")
+    content, _, _ = export.export_plan(Plan.objects.get(), day, "csv")
     again = spreadsheet.import_plan_file(content, "export.csv")
     assert (again.actions_unchanged, again.progress_updates, counts()) == (3, 0, before)
     wipe_plans()
@@ -963,7 +964,7 @@ def test_any_other_csv_error_is_one_clear_message(monkeypatch):
         yield ["Plan", "Area", "Action No", "Action"]
         raise csv.Error("unexpected end of data")
 
-    monkeypatch.setattr(spreadsheet.csv, "reader", failing_reader)
+    monkeypatch.setattr(core_spreadsheets.csv, "reader", failing_reader)
     assert file_error(GOOD_CSV.encode(), "plan.csv") == (
         "The file cannot be read as CSV: unexpected end of data (row 2). Save the spreadsheet again as CSV UTF-8 or XLSX."
     )
@@ -1332,7 +1333,7 @@ def test_an_empty_milestones_sheet_means_no_milestones():
 
 
 def exported(plan, day, file_format="csv"):
-    content, content_type, filename = spreadsheet.export_plan(plan, day, file_format)
+    content, content_type, filename = export.export_plan(plan, day, file_format)
     return read_export(content, filename), content_type, filename
 
 
@@ -1467,7 +1468,7 @@ def test_plan_page_downloads_the_export(client, ada):
     assert response["Content-Disposition"] == (
         'attachment; filename="kent-areas-of-improvement-10-11-action-plan-as-at-2011-06-01.csv"'
     )
-    assert response.content == spreadsheet.export_plan(plan, datetime.date(2011, 6, 1), "csv")[0]
+    assert response.content == export.export_plan(plan, datetime.date(2011, 6, 1), "csv")[0]
     response = client.get(f"/plans/{plan.pk}/", {"format": "xlsx", "as_at": "2011-02-11"})
     assert response.status_code == 200
     sheets = read_export(response.content, "plan.xlsx")
@@ -1480,7 +1481,7 @@ def test_plan_page_downloads_the_export(client, ada):
 
 
 def export_all(day, file_format):
-    return {plan.title: spreadsheet.export_plan(plan, day, file_format)[0] for plan in Plan.objects.order_by("title")}
+    return {plan.title: export.export_plan(plan, day, file_format)[0] for plan in Plan.objects.order_by("title")}
 
 
 @pytest.mark.parametrize("file_format", ["csv", "xlsx"])

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actionplans import spreadsheet
+from actionplans import export
 from core.asat import AsAtError, parse_day
 from core.periods import today
 from actionplans.models import Plan
@@ -27,7 +27,7 @@ class Command(BaseCommand):
             day = parse_day(options["as_at"]) or today()
         except AsAtError as error:
             raise CommandError(f"--as-at '{options['as_at']}': {error}.") from None
-        content, _, _ = spreadsheet.export_plan(plan, day, options["format"])
+        content, _, _ = export.export_plan(plan, day, options["format"])
         output = Path(options["output"])
         try:
             output.write_bytes(content)
