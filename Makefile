@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres css check-deploy benchmark clean
+.PHONY: setup run test test-fast css check-deploy benchmark benchmark-scale rerate clean
 
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 	$(PY) manage.py migrate --noinput
@@ -30,11 +30,16 @@ css:
 	npm run --silent build
 
 run: setup
+	$(PY) manage.py rerate_actions
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop). Log in with a demo login printed above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: $(VENV)/.installed node_modules/.installed static/build/app.css
 	./scripts/run-tests
+
+# The inner loop: SQLite only, no browser, two workers.
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not browser" -n 2
 
 check-deploy: $(VENV)/.installed
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
@@ -42,6 +47,13 @@ check-deploy: $(VENV)/.installed
 
 benchmark: $(VENV)/.installed
 	$(PY) scripts/benchmark.py
+
+# 300 plans, 30,000 actions on SQLite, then on PostgreSQL when one answers (README "Speed at county scale").
+benchmark-scale: $(VENV)/.installed
+	$(PY) scripts/benchmark.py --scale county
+	@if $(PY) -c 'import psycopg2; psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()' 2>/dev/null; then \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/plans_benchmark $(PY) scripts/benchmark.py --scale county; \
+	else echo "No PostgreSQL on 127.0.0.1:5432: benchmarked on SQLite only."; fi
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles

@@ -1,16 +1,14 @@
-"""The plans list's filters. RAG and "overdue" are derived on the day, so they filter
-in Python over the prefetched actions (a fixed number of queries); the rest filter in SQL."""
+"""The plans list's filters, all in SQL: RAG, "overdue" and "update overdue" read each
+action's stored state (`state.py`), so the list counts, filters and paginates in the database."""
 
 import django_filters
 from django import forms
 from django.db.models import Q
 
-from . import rag
 from core.models import OrganisationUnit
+from core.rag import COLOUR_CHOICES
+
 from .models import Action, Lead, Plan, Recommendation
-
-RAG_CHOICES = [(colour, rag.COLOUR_LABELS[colour]) for colour in rag.COLOUR_ORDER if colour != rag.GREY]
-
 
 class PlanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
@@ -25,15 +23,18 @@ class PlanFilter(django_filters.FilterSet):
         label="Lead", queryset=Lead.objects.all(), method="filter_lead", empty_label="Any lead"
     )
     rag = django_filters.ChoiceFilter(
-        label="Has actions rated", choices=RAG_CHOICES, method="keep_all", empty_label="Any colour"
+        label="Has actions rated", choices=COLOUR_CHOICES, method="filter_rag", empty_label="Any colour"
     )
     overdue = django_filters.BooleanFilter(
-        label="Only plans with overdue actions", method="keep_all", widget=forms.CheckboxInput
+        label="Only plans with overdue actions", method="filter_overdue", widget=forms.CheckboxInput
+    )
+    update_overdue = django_filters.BooleanFilter(
+        label="Only plans with an update overdue", method="filter_update_overdue", widget=forms.CheckboxInput
     )
 
     class Meta:
         model = Plan
-        fields = ["q", "source", "unit", "status", "lead", "rag", "overdue"]
+        fields = ["q", "source", "unit", "status", "lead", "rag", "overdue", "update_overdue"]
 
     def search(self, queryset, name, value):
         # Subqueries, not joins: joining recommendations and actions once per word multiplies
@@ -49,20 +50,11 @@ class PlanFilter(django_filters.FilterSet):
     def filter_lead(self, queryset, name, value):
         return queryset.filter(pk__in=Action.objects.filter(leads=value).values("plan_id"))
 
-    def keep_all(self, queryset, name, value):
-        # Applied after the query, on the day's RAG: see `rated_plans`.
-        return queryset
+    def filter_rag(self, queryset, name, value):
+        return queryset.with_actions_rated(value)
 
+    def filter_overdue(self, queryset, name, value):
+        return queryset.with_overdue_actions() if value else queryset
 
-def rated_plans(plans, day, colour=None, overdue=False):
-    """Each plan with its summary on `day`, keeping those that match the RAG and overdue filters."""
-    rows = []
-    for plan in plans:
-        summary = plan.summary_on(day)
-        if colour and not summary.counts[colour]:
-            continue
-        overdue_count = sum(action.is_overdue(day) for action in plan.actions.all())
-        if overdue and not overdue_count:
-            continue
-        rows.append((plan, summary, overdue_count))
-    return rows
+    def filter_update_overdue(self, queryset, name, value):
+        return queryset.with_update_overdue_actions() if value else queryset

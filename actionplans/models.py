@@ -9,13 +9,13 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import OrganisationUnit
 from core.periods import today
-from core.rag import COLOUR_CHOICES, GREY, Rag
+from core.rag import COLOUR_CHOICES, COLOUR_ORDER, GREY, Rag
 
 from . import rag, timescales
 
@@ -52,18 +52,35 @@ class Lead(models.Model):
     def __str__(self):
         return f"{self.name} ({self.initials})" if self.initials and self.initials not in self.name else self.name
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        """What save() derives; the importer's bulk writes call it too."""
         self.name_key = name_key(self.name)
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
         super().save(*args, **kwargs)
 
 
 class PlanQuerySet(models.QuerySet):
-    def with_rag_inputs(self):
-        """What a list of plans needs to count each plan's actions by colour."""
-        actions = Action.objects.only(
-            "id", "plan_id", "due_date", "timescale_kind", "completion_proposed_on"
-        ).prefetch_related(Prefetch("progress_updates", queryset=ProgressUpdate.objects.only_statuses()))
-        return self.select_related("unit").prefetch_related(Prefetch("actions", queryset=actions))
+    def with_summary(self):
+        """Each plan's actions counted from their stored state, in SQL (`selectors.summary_of` reads them)."""
+        counts = {f"{colour}_count": Count("actions", filter=Q(actions__rag_colour=colour)) for colour in COLOUR_ORDER}
+        counts |= {
+            f"{status}_count": Count("actions", filter=Q(actions__current_status=status))
+            for status in (rag.COMPLETED, rag.CANCELLED, rag.DELAYED)
+        }
+        counts["overdue_count"] = Count("actions", filter=Q(actions__overdue=True))
+        counts["update_overdue_count"] = Count("actions", filter=Q(actions__update_overdue=True))
+        return self.select_related("unit").annotate(**counts)
+
+    def with_actions_rated(self, colour):
+        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), rag_colour=colour)))
+
+    def with_overdue_actions(self):
+        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), overdue=True)))
+
+    def with_update_overdue_actions(self):
+        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), update_overdue=True)))
 
 
 class Plan(models.Model):
@@ -117,17 +134,23 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
+    @classmethod
+    def default_scheme(cls, source):
+        """The RAG scheme a plan from `source` takes unless one is chosen."""
+        return rag.BUSINESS if source == cls.BUSINESS_PLAN else rag.IMPROVEMENT
+
+    def derive_fields(self):
+        """What save() derives; the importer's bulk writes call it too."""
         if not self.rag_scheme:
-            self.rag_scheme = rag.BUSINESS if self.source == self.BUSINESS_PLAN else rag.IMPROVEMENT
+            self.rag_scheme = self.default_scheme(self.source)
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.pk])
 
-    def summary_on(self, day):
-        """Its actions counted by colour on `day` (uses the prefetched actions)."""
-        return rag.summarise(self.rag_scheme, ((a.rag_on(day, self.rag_scheme), a.status_on(day)) for a in self.actions.all()))
 
 
 class InspectionJudgement(models.Model):
@@ -194,8 +217,12 @@ class Recommendation(models.Model):
     def __str__(self):
         return f"Recommendation {self.number}"
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        """What save() derives; the importer's bulk writes call it too."""
         self.sort_key = natural_key(self.number)
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
         super().save(*args, **kwargs)
 
 
@@ -204,10 +231,30 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(leads__user=user).distinct()
 
     def with_rag_inputs(self):
-        """Everything a row of actions shows: plan, leads, progress (for status and latest update)."""
+        """Everything an action's own page shows: plan, leads, progress (for its status on any day)."""
         return self.select_related("plan", "area", "recommendation", "cross_reference").prefetch_related(
             "leads", Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("author"))
         )
+
+    def for_rows(self):
+        """What a row of a list shows from the stored state (`selectors.stored_rows`): no history is read."""
+        latest = (
+            ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=today())
+            .exclude(narrative="")
+            .order_by("-date", "-id")
+        )
+        return (
+            self.select_related("plan", "plan__unit", "area", "recommendation", "cross_reference")
+            .prefetch_related("leads")
+            .annotate(
+                latest_narrative=Subquery(latest.values("narrative")[:1]),
+                latest_narrative_on=Subquery(latest.values("date")[:1]),
+            )
+        )
+
+    def worst_first(self):
+        """Overdue first, then the soonest due, undated last (My actions)."""
+        return self.order_by("-overdue", F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
 
 
 class Action(models.Model):
@@ -295,13 +342,17 @@ class Action(models.Model):
         if wrong:
             raise ValidationError(f"The action's {' and '.join(wrong)} must belong to the action's plan.")
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        """What save() derives; the importer's bulk writes call it too (they bump `version` themselves)."""
         # Added from a recommendation's or an area's admin page: the plan is theirs.
         self.plan_id = self.plan_id or self._parent_plan_id()
         self.sort_key = natural_key(self.number)
         parsed = self.parsed_timescale
         self.timescale_kind = parsed.kind
         self.due_date = self.due_date_set or parsed.due_date
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
         self.version = (self.version or 0) + 1
         super().save(*args, **kwargs)
 
@@ -386,11 +437,15 @@ class Milestone(models.Model):
     def __str__(self):
         return f"{self.date_text}: {self.activity[:60]}"
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self):
+        """What save() derives; the importer's bulk writes call it too."""
         parsed = timescales.parse_timescale(self.date_text)
         self.start_date, self.due_date = parsed.start_date, parsed.due_date
         if parsed.is_completed:
             self.completed = True
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
         super().save(*args, **kwargs)
 
 

@@ -200,29 +200,33 @@ def action_state(*, scheme, updates, due_date, on, timescale_completed=False, co
     )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Summary:
-    """Actions counted by colour, as a plan, an area or a division shows them."""
+    """Actions counted by colour, as a plan, an area or a division shows them.
+
+    Made by `summarise` from ratings, or from counts the database made
+    (`PlanQuerySet.with_summary`): the same numbers either way.
+    """
 
     scheme: str
-    counts: Counter = field(default_factory=Counter)
+    counts: dict = field(default_factory=dict)  # colour: how many actions
     completed: int = 0
     cancelled: int = 0
     delayed: int = 0
-    total: int = 0
+    overdue: int = 0
+    update_overdue: int = 0
 
-    def add(self, rag, status):
-        self.counts[rag.colour] += 1
-        self.total += 1
-        self.completed += status == COMPLETED
-        self.cancelled += status == CANCELLED
-        self.delayed += status == DELAYED
+    @property
+    def total(self):
+        return sum(self.counts.values())
 
     @property
     def rows(self):
-        """(colour, label, count) for every colour the scheme uses, worst first."""
+        """(colour, label, count) for every colour the scheme uses, worst first; Not rated when there are any."""
         colours = [RED, AMBER, GREEN] + ([BLUE] if self.scheme == IMPROVEMENT else [])
-        return [(colour, COLOUR_LABELS[colour], self.counts[colour]) for colour in colours]
+        if self.counts.get(GREY):
+            colours.append(GREY)
+        return [(colour, COLOUR_LABELS[colour], self.counts.get(colour, 0)) for colour in colours]
 
     @property
     def delayed_or_cancelled(self):
@@ -247,10 +251,20 @@ class Summary:
 
 
 def summarise(scheme, rated):
-    """Count `(rag, status)` pairs into a Summary."""
-    summary = Summary(scheme)
-    for rag, status in rated:
-        summary.add(rag, status)
-    return summary
+    """Count `(rag, status)` pairs, or ActionStates, into a Summary."""
+    counts = Counter()
+    completed = cancelled = delayed = overdue = update_overdue = 0
+    for item in rated:
+        if isinstance(item, ActionState):
+            rating, status = item.rag, item.status
+            overdue += item.overdue
+            update_overdue += item.update_overdue
+        else:
+            rating, status = item
+        counts[rating.colour] += 1
+        completed += status == COMPLETED
+        cancelled += status == CANCELLED
+        delayed += status == DELAYED
+    return Summary(scheme, dict(counts), completed, cancelled, delayed, overdue, update_overdue)
 
 

@@ -5,17 +5,22 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.asat import AsAtError, parse_day
 
-from . import asat, export, permissions, rag, services
-from .filters import PlanFilter, rated_plans
+from . import export, permissions, rag, selectors, services
+from .filters import PlanFilter
 from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
 from core.periods import today
 from .models import Action, InspectionJudgement, Milestone, Plan
+
+
+MY_ACTIONS_PER_PAGE = 20
+PLANS_PER_PAGE = 20
+AWAITING_SHOWN = 50
 
 
 def _as_at(request):
@@ -26,54 +31,39 @@ def _as_at(request):
         return today(), "The “as at” date must be a real date written as YYYY-MM-DD; showing today instead."
 
 
-def _row(action, day):
-    status = action.status_on(day)
-    return {
-        "action": action,
-        "rag": action.rag_on(day),
-        "status": status,
-        "status_label": rag.status_label(status),
-        "latest": action.latest_update_on_day(day),
-        "overdue": action.is_overdue(day),
-    }
+def _page(request, items, per_page):
+    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 def home(request):
-    day = today()
-    rows = [_row(action, day) for action in Action.objects.for_lead(request.user).with_rag_inputs()]
-    # Overdue first, then due soonest; undated last.
-    rows.sort(key=lambda r: (not r["overdue"], r["action"].due_date is None, r["action"].due_date, r["action"].sort_key))
-    for row in rows:
-        # The short update form under each row; ids are per action, as the page holds many.
-        action = row["action"]
-        row["form"] = ProgressUpdateForm(
-            **_progress_form_options(action),
-            auto_id=f"id_action-{action.pk}-%s",
-            initial={**_versioned_initial(action), "date": day, "status": row["status"] or None},
-        )
-    awaiting = []
+    """My actions: the actions the user leads, worst first, a page at a time, from the stored state."""
+    mine = Action.objects.filter(pk__in=Action.objects.filter(leads__user=request.user).values("pk"))
+    page, query = _page(request, mine.for_rows().worst_first(), MY_ACTIONS_PER_PAGE)
+    awaiting, awaiting_count = [], 0
     if roles.is_admin(request.user) or roles.is_manager(request.user):
-        proposed = Action.objects.filter(completion_proposed_on__isnull=False).with_rag_inputs()
-        if not roles.is_admin(request.user):
-            units = roles.managed_unit_ids(request.user)
-            proposed = [action for action in proposed if action.responsible_unit_id in units]
-        awaiting = [_row(action, day) for action in proposed]
-    return render(request, "actionplans/home.html", {"rows": rows, "awaiting": awaiting, "today": day})
+        proposed = selectors.actions_awaiting_sign_off(roles.managed_unit_ids(request.user), roles.is_admin(request.user))
+        awaiting_count = proposed.count()
+        oldest_first = proposed.for_rows().order_by("completion_proposed_on", "plan__title", "sort_key")
+        awaiting = selectors.stored_rows(oldest_first[:AWAITING_SHOWN])
+    context = {
+        "page": page, "rows": selectors.stored_rows(page.object_list), "query": query,
+        "awaiting": awaiting, "awaiting_count": awaiting_count, "today": today(),
+    }
+    return render(request, "actionplans/home.html", context)
 
 
 def plan_list(request):
-    day = today()
-    plan_filter = PlanFilter(request.GET, queryset=Plan.objects.with_rag_inputs())
+    plan_filter = PlanFilter(request.GET, queryset=Plan.objects.all())
     plans = plan_filter.qs if plan_filter.is_valid() else Plan.objects.none()
-    data = plan_filter.form.cleaned_data if plan_filter.is_valid() else {}
-    rows = rated_plans(plans, day, colour=data.get("rag"), overdue=bool(data.get("overdue")))
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = _page(request, plans.with_summary().order_by("title"), PLANS_PER_PAGE)
+    rows = [(plan, selectors.summary_of(plan)) for plan in page.object_list]
     return render(
         request,
         "actionplans/plan_list.html",
-        {"filter": plan_filter, "page": page, "rows": page.object_list, "today": day, "query": query.urlencode()},
+        {"filter": plan_filter, "page": page, "rows": rows, "today": today(), "query": query},
     )
 
 
@@ -88,42 +78,11 @@ def plan_detail(request, pk):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-
-    actions = list(plan.actions.with_rag_inputs().order_by("sort_key"))
-    recommendations = list(plan.recommendations.order_by("sort_key"))
-    areas = list(plan.areas.order_by("order", "id"))
-    asat.restore_wording(actions, recommendations, day)
-
-    rows_by_recommendation, loose_rows_by_area = {}, {}
-    summary = rag.Summary(plan.rag_scheme)
-    for action in actions:
-        row = _row(action, day)
-        summary.add(row["rag"], row["status"])
-        if action.recommendation_id:
-            rows_by_recommendation.setdefault(action.recommendation_id, []).append(row)
-        else:
-            loose_rows_by_area.setdefault(action.area_id, []).append(row)
-    sections = []
-    for area in areas:
-        groups = [
-            (recommendation, rows_by_recommendation.get(recommendation.pk, []))
-            for recommendation in recommendations
-            if recommendation.area_id == area.pk
-        ]
-        sections.append({"area": area, "groups": groups, "actions": loose_rows_by_area.get(area.pk, [])})
+    report = selectors.plan_report(plan, day)
     return render(
         request,
         "actionplans/plan_detail.html",
-        {
-            "plan": plan,
-            "sections": sections,
-            "summary": summary,
-            "judgements": InspectionJudgement.objects.filter(plan=plan),
-            "day": day,
-            "is_today": day == today(),
-            "as_at_error": as_at_error,
-            "action_count": len(actions),
-        },
+        {"plan": plan, "report": report, "day": day, "as_at_error": as_at_error},
     )
 
 
@@ -153,7 +112,9 @@ def _render_action(request, action, status=200, **forms):
     context = {
         "action": action,
         "plan": action.plan,
-        "row": _row(action, day),
+        "row": selectors.action_row(
+            action, state=action.state_on(day), latest=action.latest_update_on_day(day), plan=action.plan
+        ),
         "updates": list(reversed(list(action.progress_updates.all()))),
         "milestones": list(action.milestones.all()),
         "changes": action_changes(action),
@@ -190,6 +151,8 @@ def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
     extra = _progress_form_options(action) if form_class is ProgressUpdateForm else {}
     form = form_class(request.POST, **extra)
     if not form.is_valid():
+        if request.POST.get("page") == "progress":  # sent from the update page that My actions links to
+            return _render_progress_page(request, action, form)
         return _render_action(request, action, **{form_name: form})
     try:
         messages.success(request, perform(action, form.cleaned_data))
@@ -214,8 +177,27 @@ def _seen(cleaned):
     return {"version": cleaned["version"], "seen_update_id": cleaned["seen_update_id"]}
 
 
-@require_POST
+def _render_progress_page(request, action, form=None):
+    day = today()
+    form = form or ProgressUpdateForm(
+        **_progress_form_options(action), initial={**_versioned_initial(action), "date": day, "status": action.status_on(day) or None}
+    )
+    back = request.GET.get("next") or request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = ""
+    row = selectors.action_row(action, state=action.state_on(day), latest=action.latest_update_on_day(day), plan=action.plan)
+    return render(request, "actionplans/progress_form.html", {"action": action, "row": row, "form": form, "next": back})
+
+
+@require_http_methods(["GET", "POST"])
 def action_progress(request, pk):
+    """GET: a page with just the update form (My actions links here); POST: save the update."""
+    if request.method == "GET":
+        action = _action_for_page(pk)
+        if not permissions.can_update(request.user, action):
+            raise PermissionDenied("Only the action's leads, their managers and admins may update it.")
+        return _render_progress_page(request, action)
+
     def perform(action, cleaned):
         services.add_progress_update(
             action=action, author=request.user, date=cleaned["date"], narrative=cleaned["narrative"],

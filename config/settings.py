@@ -5,6 +5,7 @@ everything else has a safe default. See README.md, "Configuration".
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -56,7 +57,6 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
-    "import_export",
     "core",
     "actionplans",
     "performance",
@@ -141,7 +141,10 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # Imports of a whole plan can have a few thousand rows; the admin's form posts one file.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
-IMPORT_EXPORT_SKIP_ADMIN_ACTION_EXPORT_UI = True
+# The admin import keeps an upload here between its preview and its confirmation (core.admin_import);
+# with several servers it must be a folder they share.
+IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", str(Path(tempfile.gettempdir()) / "improvement-plans-imports"))
+IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
 
 # Security: strict by default once DEBUG is off (manage.py check --deploy is clean).
 SESSION_COOKIE_HTTPONLY = True

@@ -1,14 +1,17 @@
-"""The plan import in Django admin (django-import-export: preview, then confirm), and the plan admin pages."""
+"""The plan import in Django admin (core.admin_import: upload, preview, confirm), and the plan admin pages."""
 
 import csv
 import html
 import io
+import os
 import re
+import time
 from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
@@ -19,7 +22,7 @@ from ..factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/actionplans/plan/import/"
-PROCESS_URL = "/admin/actionplans/plan/process_import/"
+CHANGELIST_URL = "/admin/actionplans/plan/"
 # A Status needs a date to count from: the plan's Source date (last, so the indexes above it hold).
 HEADERS = ["Plan", "Source", "Area", "Action No", "Action", "Leads", "Timescale", "Status", "Source date"]
 ROWS = [
@@ -55,28 +58,33 @@ def counts():
     return {model.__name__: model.objects.count() for model in apps.get_app_config("actionplans").get_models()}
 
 
-def text_of(response):
-    """The page's text, tags removed and spacing collapsed."""
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())).split())
+def text_of(fragment):
+    """Text with tags removed and spacing collapsed, of a response or a piece of HTML."""
+    page = fragment.content.decode() if hasattr(fragment, "content") else fragment
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def format_choices(response):
-    """{format name: value} from the import form's format select."""
-    select = re.search(r'<select[^>]*name="format".*?</select>', response.content.decode(), re.S).group(0)
-    return {label.strip().lower(): value for value, label in re.findall(r'<option value="(\d+)"[^>]*>([^<]*)</option>', select)}
+def table_rows(response):
+    """The body rows of the page's import table, each a list of its cells' text."""
+    table = re.search(r'<table class="import-preview[^"]*".*?<tbody>(.*?)</tbody>', response.content.decode(), re.S)
+    assert table, "the page has no import table"
+    return [
+        [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
+    ]
 
 
-def hidden_fields(response, form_action):
-    page = response.content.decode()
-    form = re.search(rf'<form action="{re.escape(form_action)}" method="POST">(.*?)</form>', page, re.S)
-    assert form, "the page has no confirm form"
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", form.group(1)):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        if name and 'type="hidden"' in tag:
-            fields[name.group(1)] = html.unescape(value.group(1)) if value else ""
-    return fields
+def confirm_form(response):
+    """The hidden fields of the preview's confirm form."""
+    form = re.search(r'<form method="post" action="">(.*?)</form>', response.content.decode(), re.S)
+    assert form and 'name="confirm"' in form.group(1), "the page has no confirm form"
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
+
+
+@pytest.fixture(autouse=True)
+def staging(settings, tmp_path):
+    settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
+    return tmp_path / "staging"
 
 
 @pytest.fixture
@@ -85,68 +93,93 @@ def admin_client(client, ada):
     return client
 
 
-def upload(client, data, name, file_format):
-    choices = format_choices(client.get(IMPORT_URL))
-    return client.post(IMPORT_URL, {"format": choices[file_format], "import_file": SimpleUploadedFile(name, data)})
+def upload(client, data, name):
+    return client.post(IMPORT_URL, {"import_file": SimpleUploadedFile(name, data)})
 
 
 def confirm(client, preview):
-    fields = hidden_fields(preview, PROCESS_URL)
-    return client.post(PROCESS_URL, fields)
+    return client.post(IMPORT_URL, {**confirm_form(preview), "confirm": "Confirm import"})
+
+
+def offers_confirm(response):
+    return 'name="confirm"' in response.content.decode()
+
+
+def staged_files(staging):
+    return sorted(path.name for path in staging.glob("*/upload")) if staging.exists() else []
 
 
 # --- Preview and confirm --------------------------------------------------------------------
 
 
-def test_import_page_offers_csv_and_xlsx_and_lists_the_columns(admin_client):
+def test_import_page_lists_the_columns_of_both_sheets(admin_client):
     response = admin_client.get(IMPORT_URL)
     assert response.status_code == 200
-    assert set(format_choices(response)) == {"csv", "xlsx"}
     page = text_of(response)
-    for column in ["Plan", "Area", "Recommendation No", "Action No", "Expected evidence", "Progress date"]:
+    assert "Import plans" in page and 'value="Upload and preview"' in response.content.decode()
+    for column in ["Plan (required)", "Area (required)", "Recommendation No", "Action No (required)", "Expected evidence", "Progress date"]:
         assert column in page
+    assert "Milestones: a sheet named Milestones, or a CSV of its own" in page
+    assert "Milestone (required)" in page
 
 
-def test_csv_preview_then_confirm_saves_the_plan(admin_client, ada):
+def test_csv_preview_then_confirm_saves_the_plan(admin_client, ada, staging):
     before = counts()
-    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv", "csv")
+    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv")
     assert preview.status_code == 200
     page = text_of(preview)
-    assert "Preview" in page and "Confirm import" in page
-    for row in ROWS:
-        assert f"New {' '.join(cell for cell in row if cell)}" in page
-    assert page.count("New Admin plan") == 3
+    assert "Preview of plan.csv: nothing is saved until you confirm" in page and offers_confirm(preview)
+    assert "Would import 'Admin plan': 3 actions new, 0 updated, 0 unchanged" in page
+    assert table_rows(preview) == [
+        ["2", "New", "Action 1.10 of 'Admin plan': Refresh the HR strategy", ""],
+        ["3", "New", "Action 1.2 of 'Admin plan': See 1.10", ""],
+        ["4", "New", "Action 2 of 'Admin plan': Audit case files", ""],
+    ]
     # Nothing is saved by the preview.
     assert counts() == before
 
-    fields = hidden_fields(preview, PROCESS_URL)
-    assert set(fields) >= {"import_file_name", "original_file_name", "format", "csrfmiddlewaretoken"}
-    assert fields["original_file_name"] == "plan.csv"
+    # The upload is kept on the server: the confirm form carries only a token, never the file.
+    fields = confirm_form(preview)
+    assert set(fields) == {"csrfmiddlewaretoken", "token"}
+    assert staged_files(staging) == ["upload"]
+    assert (staging / fields["token"] / "upload").read_bytes() == csv_bytes(ROWS)
 
     response = confirm(admin_client, preview)
-    assert response.status_code == 302 and response["Location"] == "/admin/actionplans/plan/"
+    assert response.status_code == 302 and response["Location"] == CHANGELIST_URL
     plan = Plan.objects.get()
     assert plan.title == "Admin plan" and plan.source == Plan.CQC_INSPECTION
     assert list(plan.actions.order_by("sort_key").values_list("number", flat=True)) == ["1.2", "1.10", "2"]
     assert Action.objects.get(number="1.2").cross_reference == Action.objects.get(number="1.10")
     assert Action.objects.get(number="2").current_status == "completed"
-    assert LogEntry.objects.filter(user=ada).count() == 3
-    followed = admin_client.get(response["Location"])
-    assert "Import finished: 3 new, 0 updated, 0 deleted and 0 skipped" in text_of(followed)
+    # One log entry for the plan, and the kept upload is gone.
+    entry = LogEntry.objects.get(user=ada)
+    assert (entry.object_id, entry.action_flag, entry.change_message) == (str(plan.pk), ADDITION, "Imported from plan.csv")
+    assert staged_files(staging) == []
+    assert "Import finished. Imported 'Admin plan': 3 actions new, 0 updated, 0 unchanged" in text_of(
+        admin_client.get(response["Location"])
+    )
 
 
-def test_reimport_in_admin_shows_skipped_rows_and_adds_nothing(admin_client):
-    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv", "csv"))
+def test_history_of_an_admin_import_names_who_imported(admin_client, ada):
+    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv"))
+    action = Action.objects.get(number="1.10")
+    assert [record.history_user for record in action.history.all()] == [ada]
+    history = text_of(admin_client.get(f"/admin/actionplans/action/{action.pk}/history/"))
+    assert "Created" in history and "1 entry" in history
+
+
+def test_reimport_in_admin_shows_unchanged_rows_and_adds_nothing(admin_client, ada):
+    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv"))
     before = counts()
     changed = [row[:] for row in ROWS]
     changed[2][4] = "Audit all case files"
-    preview = upload(admin_client, csv_bytes(changed), "plan.csv", "csv")
-    page = text_of(preview)
-    assert page.count("Skipped Admin plan") == 2 and page.count("Update Admin plan") == 1
+    preview = upload(admin_client, csv_bytes(changed), "plan.csv")
+    assert [row[:2] for row in table_rows(preview)] == [["2", "Unchanged"], ["3", "Unchanged"], ["4", "Updated"]]
     assert counts() == before
     confirm(admin_client, preview)
     assert Action.objects.count() == 3
     assert Action.objects.get(number="2").text == "Audit all case files"
+    assert LogEntry.objects.filter(user=ada).count() == 2
 
 
 def test_xlsx_preview_then_confirm_imports_its_milestones_sheet_too(admin_client):
@@ -155,9 +188,15 @@ def test_xlsx_preview_then_confirm_imports_its_milestones_sheet_too(admin_client
         ("Milestones", MILESTONE_HEADERS, [["Admin plan", "1.10", "Draft the strategy", "June 2010", "yes"], ["Admin plan", "2", "Audit", "July 2010", ""]]),
     )
     before = counts()
-    preview = upload(admin_client, data, "plan.xlsx", "xlsx")
+    preview = upload(admin_client, data, "plan.xlsx")
     assert preview.status_code == 200
-    assert text_of(preview).count("New Admin plan") == 3
+    assert table_rows(preview) == [
+        ["2", "(first sheet)", "New", "Action 1.10 of 'Admin plan': Refresh the HR strategy", ""],
+        ["3", "(first sheet)", "New", "Action 1.2 of 'Admin plan': See 1.10", ""],
+        ["4", "(first sheet)", "New", "Action 2 of 'Admin plan': Audit case files", ""],
+        ["2", "Milestones", "New", "Milestone 'Draft the strategy' of action 1.10 of 'Admin plan'", ""],
+        ["3", "Milestones", "New", "Milestone 'Audit' of action 2 of 'Admin plan'", ""],
+    ]
     assert counts() == before
     response = confirm(admin_client, preview)
     assert response.status_code == 302
@@ -169,106 +208,185 @@ def test_xlsx_preview_then_confirm_imports_its_milestones_sheet_too(admin_client
 
 
 def test_milestones_csv_on_its_own_through_admin(admin_client):
-    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv", "csv"))
+    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv"))
     data = csv_bytes([["Admin plan", "1.10", "Draft the strategy", "June 2010", "yes"]], MILESTONE_HEADERS)
-    preview = upload(admin_client, data, "milestones.csv", "csv")
-    assert "Draft the strategy" in text_of(preview)
+    preview = upload(admin_client, data, "milestones.csv")
+    assert table_rows(preview) == [
+        ["2", "Milestones", "New", "Milestone 'Draft the strategy' of action 1.10 of 'Admin plan'", ""]
+    ]
     assert Milestone.objects.count() == 0
     response = confirm(admin_client, preview)
     assert response.status_code == 302
     assert Milestone.objects.get().activity == "Draft the strategy"
 
 
-def test_preview_shows_the_warnings(admin_client):
+def test_preview_lists_warnings_on_their_rows_and_about_the_file(admin_client):
     rows = [row + ["a note"] for row in ROWS]
     rows[1][6] = "When the system is live"
-    preview = upload(admin_client, csv_bytes(rows, HEADERS + ["Comments"]), "plan.csv", "csv")
+    preview = upload(admin_client, csv_bytes(rows, HEADERS + ["Comments"]), "plan.csv")
     page = text_of(preview)
-    assert "Confirm import" in page
-    assert "Column 'Comments' is not part of the plan format and was ignored." in page
-    assert "Row 3, column 'Timescale': 'When the system is live' names no date that can be read" in page
+    assert offers_confirm(preview)
+    assert "Warnings about the whole file Column 'Comments' is not part of the plan format and was ignored." in page
+    assert table_rows(preview)[1] == [
+        "3", "New", "Action 1.2 of 'Admin plan': See 1.10",
+        "Timescale: 'When the system is live' names no date that can be read; kept as written and flagged for review.",
+    ]
+    table = re.search(r'<table class="import-preview.*?</table>', preview.content.decode(), re.S).group(0)
+    assert "title=" not in table  # listed on the page, never behind a hover
 
 
 def test_export_from_the_plan_page_imports_back_in_admin_without_warnings(admin_client):
-    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv", "csv"))
+    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv"))
     plan = Plan.objects.get()
     before = counts()
     for file_format in ["csv", "xlsx"]:
         exported = admin_client.get(f"/plans/{plan.pk}/", {"format": file_format})
-        preview = upload(admin_client, exported.content, f"export.{file_format}", file_format)
-        page = text_of(preview)
-        assert page.count("Skipped Admin plan") == 3
-        assert "is not part of the plan format" not in page
+        preview = upload(admin_client, exported.content, f"export.{file_format}")
+        assert [row[-3:] for row in table_rows(preview)] == [["Unchanged", row[2], ""] for row in table_rows(preview)]
+        assert len(table_rows(preview)) == 3
+        assert "Warnings about the whole file" not in text_of(preview)
         confirm(admin_client, preview)
     assert counts() == before
+
+
+def test_a_large_preview_lists_only_the_rows_that_change_or_warn(admin_client, monkeypatch):
+    from core import admin_import
+
+    confirm(admin_client, upload(admin_client, csv_bytes(ROWS), "plan.csv"))
+    monkeypatch.setattr(admin_import, "PREVIEW_EVERY_ROW_UP_TO", 2)
+    changed = [row[:] for row in ROWS]
+    changed[0][4] = "Refresh the HR strategy and its plan"
+    preview = upload(admin_client, csv_bytes(changed), "plan.csv")
+    assert [row[:2] for row in table_rows(preview)] == [["2", "Updated"]]
+    assert "2 unchanged rows without warnings are not listed." in text_of(preview)
+
+
+# --- The upload kept between preview and confirm ---------------------------------------------
+
+
+def test_cancel_deletes_the_kept_upload_and_saves_nothing(admin_client, staging):
+    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    response = admin_client.post(IMPORT_URL, {**confirm_form(preview), "cancel": "Cancel"})
+    assert response.status_code == 302 and response["Location"] == CHANGELIST_URL
+    assert staged_files(staging) == [] and Plan.objects.count() == 0
+    # The token is spent: confirming afterwards imports nothing.
+    response = confirm(admin_client, preview)
+    assert response.status_code == 302 and response["Location"] == IMPORT_URL
+    assert Plan.objects.count() == 0
+
+
+def test_a_second_upload_replaces_the_first_preview(admin_client, staging):
+    first = upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    second = upload(admin_client, csv_bytes(ROWS[:1]), "one.csv")
+    assert staged_files(staging) == ["upload"]
+    response = confirm(admin_client, first)
+    assert response["Location"] == IMPORT_URL
+    assert "That preview is no longer available" in text_of(admin_client.get(IMPORT_URL))
+    assert Plan.objects.count() == 0
+    confirm(admin_client, second)
+    assert Action.objects.count() == 1
+
+
+def test_a_token_from_another_session_confirms_nothing(admin_client, client, staging):
+    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    other = UserFactory(username="grace", is_staff=True, is_superuser=True)
+    client.force_login(other)
+    assert client.post(IMPORT_URL, {**confirm_form(preview), "confirm": "Confirm import"})["Location"] == IMPORT_URL
+    assert Plan.objects.count() == 0 and staged_files(staging) == ["upload"]
+
+
+def test_uploads_left_for_a_day_are_removed_when_the_next_is_kept(admin_client, staging):
+    upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    (old,) = staging.iterdir()
+    day_ago = time.time() - 25 * 60 * 60
+    os.utime(old, (day_ago, day_ago))
+    admin_client.logout()
+    admin_client.force_login(UserFactory(username="grace", is_staff=True, is_superuser=True))
+    upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    assert old.name not in [path.name for path in staging.iterdir()]
+    assert len(list(staging.iterdir())) == 1
+
+
+def test_confirm_runs_the_import_again_and_saves_nothing_if_the_rows_no_longer_validate(admin_client, staging):
+    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    token = confirm_form(preview)["token"]
+    # Meanwhile someone saved plan rows that make the file's cross-reference ambiguous: simulated here
+    # by changing the kept bytes, which is all the confirm step reads.
+    (staging / token / "upload").write_bytes(b"Plan,Area,Action No,Action,Status\nAdmin plan,A,1,x,Nope\n")
+    response = confirm(admin_client, preview)
+    assert response.status_code == 200
+    assert table_rows(response)[0][:2] == ["2", "Status"]
+    assert Plan.objects.count() == 0 and Action.objects.count() == 0
+    assert staged_files(staging) == []
 
 
 # --- Errors ---------------------------------------------------------------------------------
 
 
-def test_bad_rows_are_listed_with_row_column_and_reason_and_nothing_is_saved(admin_client):
+def test_bad_rows_are_listed_with_row_column_and_reason_and_nothing_is_saved(admin_client, staging):
     rows = [row[:] for row in ROWS]
     rows[1][7] = "Nearly there"
     rows[2][4] = ""
-    rows.append(["Admin plan", "CQC inspection", "Leadership", "9", "See 12.1", "", "", ""])
+    rows.append(["Admin plan", "CQC inspection", "Leadership", "9", "See 12.1", "", "", "", ""])
     before = counts()
-    response = upload(admin_client, csv_bytes(rows), "plan.csv", "csv")
+    response = upload(admin_client, csv_bytes(rows), "plan.csv")
     assert response.status_code == 200
     page = text_of(response)
-    assert "Some rows failed to validate" in page
-    assert "Confirm import" not in page and PROCESS_URL not in response.content.decode()
-    assert "Row Errors" in page
-    assert "3 1 Status 'Nearly there' is not a status of the improvement plan (brag) scheme" in page
-    assert "4 1 Action is required and is empty" in page
-    assert "5 1 Action refers to action 12.1, which is not in the plan" in page
-    assert counts() == before
+    assert "Nothing was imported: plan.csv has 3 problems" in page
+    assert not offers_confirm(response)
+    errors = table_rows(response)
+    assert errors[0][:2] == ["3", "Status"]
+    assert errors[0][2].startswith("'Nearly there' is not a status of the improvement plan (brag) scheme")
+    assert errors[1:] == [
+        ["4", "Action", "is required and is empty"],
+        ["5", "Action", "refers to action 12.1, which is not in the plan"],
+    ]
+    # The form is there again for the corrected file; nothing was kept or saved.
+    assert "Upload the corrected file" in page
+    assert counts() == before and staged_files(staging) == []
+
+
+def test_errors_of_the_milestones_sheet_name_the_sheet(admin_client):
+    data = xlsx_bytes(("Plan", HEADERS, ROWS), ("Milestones", MILESTONE_HEADERS, [["Admin plan", "7", "Draft", "", ""]]))
+    response = upload(admin_client, data, "plan.xlsx")
+    assert table_rows(response) == [["2", "Milestones", "Action No", "no action 7 in plan 'Admin plan'"]]
 
 
 def test_row_numbers_in_admin_match_the_file_with_blank_lines(admin_client):
     data = b"Plan,Area,Action No,Action,Status\r\nAdmin plan,A,1,x,\r\n\r\nAdmin plan,A,2,y,Maybe\r\n"
-    page = text_of(upload(admin_client, data, "plan.csv", "csv"))
-    assert "4 1 Status 'Maybe' is not a status" in page
+    assert table_rows(upload(admin_client, data, "plan.csv"))[0][:2] == ["4", "Status"]
 
 
 @pytest.mark.parametrize(
-    "data, message",
+    "data, name, message",
     [
-        (b"Plan,Action\r\nAdmin plan,Do it\r\n", "The file is missing the required columns Area, Action No."),
-        (b"Plan,Area,Action No,Action\r\n,,,\r\n", "The file has a header row but no data rows."),
+        (b"Plan,Action\r\nAdmin plan,Do it\r\n", "plan.csv", "The file is missing the required columns Area, Action No."),
+        (b"Plan,Area,Action No,Action\r\n,,,\r\n", "plan.csv", "The file has a header row but no data rows."),
+        (b"%PDF-1.4 not a workbook", "plan.xlsx", "The file cannot be opened as an XLSX workbook. Save it again as .xlsx or CSV."),
+        (b"%PDF-1.4", "plan.pdf", "'plan.pdf' is not a CSV or XLSX file."),
     ],
 )
-def test_whole_file_errors_show_one_message(admin_client, data, message):
-    response = upload(admin_client, data, "plan.csv", "csv")
-    page = text_of(response)
-    assert message in page
-    assert "Confirm import" not in page
+def test_whole_file_errors_show_one_message_on_the_form(admin_client, data, name, message, staging):
+    response = upload(admin_client, data, name)
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert not offers_confirm(response)
+    assert Plan.objects.count() == 0 and staged_files(staging) == []
+
+
+def test_a_file_over_the_size_limit_is_refused(admin_client, settings):
+    settings.IMPORT_MAX_UPLOAD_MB = 0
+    page = text_of(upload(admin_client, csv_bytes(ROWS), "plan.csv"))
+    assert "the largest that can be imported is 0 MB. Split it into several files." in page
     assert Plan.objects.count() == 0
 
 
-def test_a_file_that_is_not_utf8_is_refused(admin_client):
-    data = "Plan,Area,Action No,Action\nCaf\xe9 plan,A,1,x\n".encode("latin-1")
-    page = text_of(upload(admin_client, data, "plan.csv", "csv"))
-    assert "Confirm import" not in page
-    assert "The file is not UTF-8 text (byte 31 cannot be read). In Excel choose Save As > CSV UTF-8 (Comma delimited)." in page
-    assert Plan.objects.count() == 0
-
-
-def test_a_file_that_is_not_a_workbook_is_refused(admin_client):
-    page = text_of(upload(admin_client, b"%PDF-1.4 not a workbook", "plan.xlsx", "xlsx"))
-    assert "Confirm import" not in page
-    assert "The file cannot be opened as an XLSX workbook. Save it again as .xlsx or CSV." in page
-    assert Plan.objects.count() == 0
-
-
-def test_confirm_imports_again_and_saves_nothing_if_the_rows_no_longer_validate(admin_client):
-    """The confirm step runs the importer again on the stored upload: bad rows then still save nothing."""
-    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv", "csv")
-    fields = hidden_fields(preview, PROCESS_URL)
-    stored = Path(fields["import_file_name"])
-    assert stored.is_file()  # django-import-export's default temporary folder storage
-    stored.write_bytes(b"Plan,Area,Action No,Action,Status\nAdmin plan,A,1,x,Nope\n")
-    admin_client.post(PROCESS_URL, fields)
-    assert Plan.objects.count() == 0 and Action.objects.count() == 0
+def test_excel_comma_delimited_csv_is_previewed_with_a_warning(admin_client):
+    data = "Plan,Area,Action No,Action\nCafé plan,A,1,Review – and report\n".encode("cp1252")
+    preview = upload(admin_client, data, "plan.csv")
+    page = text_of(preview)
+    assert "The file is not UTF-8 text: it was read as Windows-1252" in page
+    assert table_rows(preview) == [["2", "New", "Action 1 of 'Café plan': Review – and report", ""]]
 
 
 # --- Who may import -------------------------------------------------------------------------
@@ -278,29 +396,50 @@ def test_officer_without_admin_access_is_sent_to_the_admin_login(client, olivia)
     client.force_login(olivia)
     for response in [
         client.get(IMPORT_URL),
-        client.post(IMPORT_URL, {"format": "0", "import_file": SimpleUploadedFile("plan.csv", csv_bytes(ROWS))}),
-        client.post(PROCESS_URL, {"import_file_name": "x", "original_file_name": "plan.csv", "format": "0"}),
+        client.post(IMPORT_URL, {"import_file": SimpleUploadedFile("plan.csv", csv_bytes(ROWS))}),
+        client.post(IMPORT_URL, {"token": "0" * 32, "confirm": "Confirm import"}),
     ]:
-        assert response.status_code in {302, 403}
-        if response.status_code == 302:
-            assert response["Location"].startswith("/admin/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
     assert Plan.objects.count() == 0
 
 
 def test_anonymous_is_sent_to_log_in(client):
-    for response in [client.get(IMPORT_URL), client.post(PROCESS_URL, {"import_file_name": "x", "format": "0"})]:
+    for response in [client.get(IMPORT_URL), client.post(IMPORT_URL, {"token": "0" * 32, "confirm": "Confirm import"})]:
         assert response.status_code == 302
         assert response["Location"].startswith(("/login/?next=/admin/", "/admin/login/?next=/admin/"))
     assert Plan.objects.count() == 0
 
 
-def test_staff_without_plan_permissions_is_forbidden(client):
+def grant(user, *codenames):
+    user.user_permissions.add(*Permission.objects.filter(content_type__app_label="actionplans", codename__in=codenames))
+
+
+@pytest.mark.parametrize(
+    "permissions",
+    [(), ("view_plan", "add_plan", "change_plan"), ("add_action", "change_action")],
+    ids=["none", "plans only", "actions only"],
+)
+def test_staff_without_add_and_change_on_plans_and_actions_is_forbidden(client, permissions, staging):
     staff = UserFactory(username="stanley", is_staff=True)
+    grant(staff, *permissions)
     client.force_login(staff)
     assert client.get(IMPORT_URL).status_code == 403
-    response = client.post(IMPORT_URL, {"format": "0", "import_file": SimpleUploadedFile("plan.csv", csv_bytes(ROWS))})
+    response = client.post(IMPORT_URL, {"import_file": SimpleUploadedFile("plan.csv", csv_bytes(ROWS))})
     assert response.status_code == 403
-    assert Plan.objects.count() == 0
+    assert client.post(IMPORT_URL, {"token": "0" * 32, "confirm": "Confirm import"}).status_code == 403
+    assert Plan.objects.count() == 0 and staged_files(staging) == []
+    if "view_plan" in permissions:  # the changelist shows no import button to them
+        assert IMPORT_URL not in client.get(CHANGELIST_URL).content.decode()
+
+
+def test_staff_with_add_and_change_on_plans_and_actions_may_import(client):
+    staff = UserFactory(username="stanley", is_staff=True)
+    grant(staff, "view_plan", "add_plan", "change_plan", "add_action", "change_action")
+    client.force_login(staff)
+    assert IMPORT_URL in client.get(CHANGELIST_URL).content.decode()
+    confirm(client, upload(client, csv_bytes(ROWS), "plan.csv"))
+    assert Action.objects.count() == 3
 
 
 # --- The admin pages ------------------------------------------------------------------------

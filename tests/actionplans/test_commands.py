@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 
 from actionplans import export, spreadsheet
+from core.spreadsheets import cell_text, read_sheets
 from core.periods import today
 from actionplans import rag
 from core.models import OrganisationUnit, Profile
@@ -160,7 +161,7 @@ def test_import_plan_dry_run_with_bad_rows_fails_too(tmp_path):
     [
         ("plan.pdf", b"%PDF-1.4", "plan.pdf: 'plan.pdf' is not a CSV or XLSX file"),
         ("empty.csv", b"", "empty.csv: The file is empty."),
-        ("latin.csv", "Plan,Area,Action No,Action\nCaf\xe9,A,1,x\n".encode("latin-1"), "latin.csv: The file is not UTF-8 text"),
+        ("binary.csv", b"Plan,Area,Action No,Action\nCaf\x81,A,1,x\n", "binary.csv: The file is not UTF-8 text"),
         ("cols.csv", b"Plan,Action\nP,x\n", "cols.csv: The file is missing the required columns Area, Action No."),
         (
             "huge.csv",
@@ -175,6 +176,15 @@ def test_import_plan_whole_file_errors(tmp_path, name, data, message):
         run("import_plan", str(tmp_path / name))
     assert str(info.value).startswith(message)
     assert Plan.objects.count() == 0
+
+
+def test_import_plan_reads_excel_comma_delimited_csv_and_warns_of_it(tmp_path):
+    path = tmp_path / "ansi.csv"
+    path.write_bytes("Plan,Area,Action No,Action\nCafé plan,A,1,Review – and report\n".encode("cp1252"))
+    out, err = run("import_plan", str(path))
+    assert "Imported 'Café plan': 1 actions new" in out
+    assert err.startswith("Warning: The file is not UTF-8 text: it was read as Windows-1252")
+    assert Action.objects.get().text == "Review – and report"
 
 
 def test_import_plan_non_existent_file(tmp_path):
@@ -198,9 +208,9 @@ def imported(tmp_path):
 
 
 def read_rows(path):
-    sheets = spreadsheet.read_sheets(path.read_bytes(), path.name)
+    sheets = read_sheets(path.read_bytes(), path.name)
     rows = next(iter(sheets.values()))
-    return [dict(zip(rows[0], (spreadsheet._text(cell) for cell in row))) for row in rows[1:]], sheets
+    return [dict(zip(rows[0], (cell_text(cell) for cell in row))) for row in rows[1:]], sheets
 
 
 def test_export_plan_by_id_as_csv(imported, tmp_path):

@@ -84,7 +84,7 @@ def _allow_orm_beside_playwright():
     and Django refuses ORM calls ("async unsafe") unless DJANGO_ALLOW_ASYNC_UNSAFE is set.
 
     Set only for this package, and removed afterwards: left set, it would leak into the rest of
-    the run (`manage.py check --deploy` in tests/test_site.py fails with async.E001)."""
+    the run (`manage.py check --deploy` in tests/core/test_settings.py fails with async.E001)."""
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     yield
@@ -253,8 +253,8 @@ def demo_plans(division, olivia):
     and a small business plan whose actions are not yet due. Sefton belongs to mandy's division,
     and olivia leads the actions of "Margaret Howard" (Kent) and the safeguarding co-ordinator (Sefton)."""
     from actionplans import rag, spreadsheet
+    from actionplans.models import Lead, Plan
     from core.periods import today
-from actionplans.models import Lead, Plan
 
     from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory
 

@@ -1,0 +1,342 @@
+"""Reads: a plan as at a day, and rows of actions for lists.
+
+`plan_report(plan, on, filters)` is the one read model of a plan: the plan page,
+the CSV and XLSX exports and every later renderer (print, Word, PDF, snapshots)
+take what it returns, plain frozen dataclasses, and build no rows of their own.
+
+On today it reads each action's stored state (`state.py`) when that is fresh;
+on any other day it computes the state from the history, as DOMAIN.md "As at
+a date" says, for one plan at a time. Either way a fixed number of queries,
+whatever the number of actions.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Prefetch, Q
+
+from core.periods import today
+from core.rag import Rag
+
+from . import asat, rag, timescales
+from .models import Action, InspectionJudgement, Milestone, Plan, ProgressUpdate
+
+
+@dataclass(frozen=True)
+class LeadRow:
+    name: str
+    display: str  # with initials where the name lacks them: "Alison Hughes (AH)"
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    date: date
+    narrative: str
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    activity: str
+    date_text: str
+    due_date: date | None
+    completed: bool
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    pk: int
+    number: str
+    text: str
+    expected_evidence: str
+    area: str
+    recommendation_number: str
+    plan_pk: int
+    plan_title: str
+    leads: tuple
+    timescale: str
+    due_date: date | None
+    timescale_needs_review: bool
+    status: str
+    status_label: str
+    status_reported_on: date | None
+    rag: Rag
+    overdue: bool
+    latest_update_on: date | None
+    update_overdue: bool
+    update_overdue_since: date | None  # the day freshness counts from: the latest update, else the plan's source date
+    latest_progress: ProgressRow | None
+    completion_proposed: bool
+    cross_reference: tuple | None  # (number, pk) of the action it refers to
+    milestones: tuple = ()
+
+    @property
+    def lead_names(self):
+        return "; ".join(lead.name for lead in self.leads)
+
+
+@dataclass(frozen=True)
+class RecommendationGroup:
+    number: str
+    text: str
+    page_reference: str
+    measurable_indicator: str
+    desired_outcome: str
+    actions: tuple
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    title: str
+    recommendations: tuple
+    actions: tuple  # actions with no recommendation (business plans)
+
+    @property
+    def rows(self):
+        for group in self.recommendations:
+            yield from group.actions
+        yield from self.actions
+
+
+@dataclass(frozen=True)
+class PlanHeader:
+    pk: int
+    title: str
+    source: str
+    source_label: str
+    source_date: date | None
+    unit: str
+    status_label: str
+    rag_scheme: str
+    rag_scheme_label: str
+    update_interval_months: int
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    """Which actions a report shows; the summary counts what it shows."""
+
+    area: int | None = None
+    lead: int | None = None
+    status: str = ""
+    rag: str = ""
+    overdue: bool = False
+    update_overdue: bool = False
+
+    @property
+    def any(self):
+        return bool(self.area or self.lead or self.status or self.rag or self.overdue or self.update_overdue)
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    plan: PlanHeader
+    day: date
+    is_today: bool
+    before_source: bool  # the day is before the plan's source date: the plan did not exist yet
+    judgements: tuple  # (outcome, judgement) pairs
+    areas: tuple
+    summary: rag.Summary
+    filters: PlanFilters = field(default_factory=PlanFilters)
+
+    @property
+    def rows(self):
+        """Every action row, in the plan's order."""
+        for area in self.areas:
+            yield from area.rows
+
+    @property
+    def overdue(self):
+        return tuple(row for row in self.rows if row.overdue)
+
+
+def _lead_rows(action):
+    return tuple(LeadRow(lead.name, str(lead)) for lead in action.leads.all())
+
+
+def _milestone_rows(action):
+    return tuple(MilestoneRow(m.activity, m.date_text, m.due_date, m.completed) for m in action.milestones.all())
+
+
+def action_row(action, *, state, latest, plan, milestones=()):
+    """One action's row from its fields, its state on the day (a rag.ActionState) and its latest narrated update."""
+    needs_review = action.timescale_kind == timescales.UNREADABLE and not action.due_date_set
+    return ActionRow(
+        pk=action.pk,
+        number=action.number,
+        text=action.text,
+        expected_evidence=action.expected_evidence,
+        area=action.area.title,
+        recommendation_number=action.recommendation.number if action.recommendation_id else "",
+        plan_pk=plan.pk,
+        plan_title=plan.title,
+        leads=_lead_rows(action),
+        timescale=action.timescale,
+        due_date=action.due_date,
+        timescale_needs_review=needs_review,
+        status=state.status,
+        status_label=state.status_label,
+        status_reported_on=state.status_reported_on,
+        rag=state.rag,
+        overdue=state.overdue,
+        latest_update_on=state.latest_update_on,
+        update_overdue=state.update_overdue,
+        update_overdue_since=state.latest_update_on or plan.source_date,
+        latest_progress=ProgressRow(latest.date, latest.narrative) if latest else None,
+        completion_proposed=action.completion_proposed_on is not None,
+        cross_reference=(action.cross_reference.number, action.cross_reference_id) if action.cross_reference_id else None,
+        milestones=milestones,
+    )
+
+
+def stored_state(action):
+    """The state stored on the action, as a rag.ActionState."""
+    return rag.ActionState(
+        status=action.current_status,
+        status_reported_on=action.current_status_on,
+        rag=Rag(action.rag_colour, action.rag_reason),
+        overdue=action.overdue,
+        latest_update_on=action.latest_update_on,
+        update_overdue=action.update_overdue,
+    )
+
+
+def _matches(row, filters, lead_ids):
+    return (
+        (not filters.rag or row.rag.colour == filters.rag)
+        and (not filters.status or row.status == filters.status)
+        and (not filters.overdue or row.overdue)
+        and (not filters.update_overdue or row.update_overdue)
+        and (not filters.lead or filters.lead in lead_ids)
+    )
+
+
+def plan_report(plan, on=None, filters=None):
+    """The plan as at `on` (today when None), optionally filtered; see the module's docstring."""
+    day = on or today()
+    filters = filters or PlanFilters()
+    is_today = day == today()
+    actions = plan.actions.select_related("area", "recommendation", "cross_reference").prefetch_related(
+        "leads",
+        Prefetch("progress_updates", queryset=ProgressUpdate.objects.only("id", "action_id", "date", "status", "narrative")),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")),
+    )
+    if filters.area:
+        actions = actions.filter(area_id=filters.area)
+    actions = list(actions.order_by("sort_key"))
+    recommendations = {action.recommendation_id: action.recommendation for action in actions if action.recommendation_id}
+    areas = list(plan.areas.order_by("order", "id"))
+    if filters.area:
+        areas = [area for area in areas if area.pk == filters.area]
+    all_recommendations = list(plan.recommendations.filter(area__in=areas).order_by("sort_key"))
+    for recommendation in all_recommendations:
+        recommendations.setdefault(recommendation.pk, recommendation)
+    # Wording as it stood on the day; the same objects are shared by the actions' .recommendation.
+    asat.restore_wording(actions, list(recommendations.values()), day)
+    for action in actions:
+        if action.recommendation_id:
+            action.recommendation = recommendations[action.recommendation_id]
+
+    rows, states = {}, []
+    for action in actions:
+        fresh = is_today and action.rated_on == day
+        action_state = stored_state(action) if fresh else action.state_on(day, plan)
+        row = action_row(
+            action, state=action_state, latest=action.latest_update_on_day(day), plan=plan,
+            milestones=_milestone_rows(action),
+        )
+        if _matches(row, filters, {lead.pk for lead in action.leads.all()}):
+            rows[action.pk] = row
+            states.append(action_state)
+
+    by_recommendation, loose = {}, {}
+    for action in actions:
+        if action.pk not in rows:
+            continue
+        if action.recommendation_id:
+            by_recommendation.setdefault(action.recommendation_id, []).append(rows[action.pk])
+        else:
+            loose.setdefault(action.area_id, []).append(rows[action.pk])
+    sections = []
+    for area in areas:
+        groups = tuple(
+            RecommendationGroup(
+                number=recommendation.number,
+                text=recommendation.text,
+                page_reference=recommendation.page_reference,
+                measurable_indicator=recommendation.measurable_indicator,
+                desired_outcome=recommendation.desired_outcome,
+                actions=tuple(by_recommendation.get(recommendation.pk, ())),
+            )
+            for recommendation in all_recommendations
+            if recommendation.area_id == area.pk and (not filters.any or recommendation.pk in by_recommendation)
+        )
+        section = AreaSection(area.title, groups, tuple(loose.get(area.pk, ())))
+        if not filters.any or groups or section.actions:
+            sections.append(section)
+
+    return PlanReport(
+        plan=plan_header(plan),
+        day=day,
+        is_today=is_today,
+        before_source=bool(plan.source_date and day < plan.source_date),
+        judgements=tuple(
+            (judgement.outcome, judgement.get_judgement_display())
+            for judgement in InspectionJudgement.objects.filter(plan=plan)
+        ),
+        areas=tuple(sections),
+        summary=rag.summarise(plan.rag_scheme, states),
+        filters=filters,
+    )
+
+
+def plan_header(plan):
+    return PlanHeader(
+        pk=plan.pk,
+        title=plan.title,
+        source=plan.source,
+        source_label=plan.get_source_display(),
+        source_date=plan.source_date,
+        unit=str(plan.unit) if plan.unit_id else "",
+        status_label=plan.get_status_display(),
+        rag_scheme=plan.rag_scheme,
+        rag_scheme_label=plan.get_rag_scheme_display(),
+        update_interval_months=plan.update_interval_months,
+    )
+
+
+def stored_rows(actions):
+    """Rows for a page of actions (a list, already sliced) from their stored state: no history read.
+
+    The queryset must come from `Action.objects.for_rows()`.
+    """
+    rows = []
+    for action in actions:
+        latest = (
+            ProgressRow(action.latest_narrative_on, action.latest_narrative) if action.latest_narrative_on else None
+        )
+        rows.append(action_row(action, state=stored_state(action), latest=latest, plan=action.plan))
+    return rows
+
+
+def actions_awaiting_sign_off(managed_unit_ids, is_admin):
+    """Proposed completions the user may confirm or return (their units', or every one for an admin)."""
+    proposed = Action.objects.filter(completion_proposed_on__isnull=False)
+    if not is_admin:
+        proposed = proposed.filter(
+            Q(unit_id__in=managed_unit_ids) | Q(unit__isnull=True, plan__unit_id__in=managed_unit_ids)
+        )
+    return proposed
+
+
+def summary_of(plan):
+    """The rag.Summary of a plan annotated by `PlanQuerySet.with_summary`."""
+    return rag.Summary(
+        plan.rag_scheme,
+        counts={colour: getattr(plan, f"{colour}_count") for colour in rag.COLOUR_ORDER if getattr(plan, f"{colour}_count")},
+        completed=plan.completed_count,
+        cancelled=plan.cancelled_count,
+        delayed=plan.delayed_count,
+        overdue=plan.overdue_count,
+        update_overdue=plan.update_overdue_count,
+    )
+

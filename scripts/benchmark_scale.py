@@ -1,0 +1,145 @@
+"""County scale: 300 plans, 30,000 actions, about 100,000 progress updates, 50 leads with logins.
+
+The data goes in through the importer, as a council's would. Then, in one process, each
+page is requested several times and reported as the SQL queries it runs, its median time
+as a multiple of the anonymous login page's (the floor: what any request costs here), and
+the peak Python memory of one request. Targets (issue 10): pages that show a bounded
+amount at most 15 queries, 10 times the floor and 20 MiB; the 400-action plan page at most
+40 times the floor; `rerate_actions` over 30,000 actions under 10 s. Nothing is asserted:
+targets are read off the table.
+
+    .venv/bin/python scripts/benchmark.py --scale county            # SQLite in a temporary folder
+    DATABASE_URL=postgres://... .venv/bin/python scripts/benchmark.py --scale county
+"""
+
+import csv
+import io
+import statistics
+import time
+import tracemalloc
+
+PLANS = 300
+ACTIONS = 30_000
+BIG_PLAN_ACTIONS = 400
+LEADS = 50
+OFFICER_ACTIONS = 300  # the officer measured leads one action in each plan
+REPEATS = 7
+COLUMNS = ["Plan", "Source", "Source date", "Area", "Recommendation No", "Recommendation", "Action No", "Action",
+           "Expected evidence", "Leads", "Timescale", "Status", "Progress", "Progress date"]
+TIMESCALES = ["March 2011", "Q3 2010/11", "Ongoing", "End 2012", "December 2030", "Completed", "Soon"]
+STATUSES = ["On track", "At risk", "", "Off track", "Not started"]
+# Progress reported at each round: about 3.3 updates per action in all.
+ROUNDS = [("2010-06-30", 1.0), ("2010-09-30", 1.0), ("2010-12-31", 1.0), ("2011-03-31", 0.34)]
+
+
+def plan_sizes():
+    others = PLANS - 1
+    base, extra = divmod(ACTIONS - BIG_PLAN_ACTIONS, others)
+    return [BIG_PLAN_ACTIONS] + [base + (1 if n < extra else 0) for n in range(others)]
+
+
+def plan_file(round_day, share):
+    """Every plan as one CSV in the import format, with progress reported on `round_day`."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    serial = 0
+    for p, size in enumerate(plan_sizes()):
+        title = "County plan 000 (400 actions)" if p == 0 else f"County plan {p:03d}"
+        for n in range(size):
+            serial += 1
+            recommendation = n // 4 + 1
+            # Action 1 of every plan is the measured officer's (lead 00); the rest spread over the other leads.
+            lead = "Lead 00" if n == 0 else f"Lead {1 + serial % (LEADS - 1):02d}"
+            reported = (serial * 7919 % 1000) / 1000 < share
+            writer.writerow([
+                title, "CQC inspection", "2010-03-31", f"Outcome area {recommendation % 7 + 1}", recommendation,
+                f"Recommendation {recommendation} of {title}: improve the practice of safeguarding adults",
+                f"{recommendation}.{n + 1}", f"Action {n + 1}: review the pathway and report to DMT " * 2,
+                "Evidence of improvement " * 4, lead, TIMESCALES[serial % len(TIMESCALES)],
+                STATUSES[(serial + len(round_day)) % len(STATUSES)] if reported else "",
+                f"Progress reported on {round_day}: work continues with partners. " * 3 if reported else "",
+                round_day if reported else "",
+            ])
+    return out.getvalue().encode()
+
+
+def run(measure_request, print_line):
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans import spreadsheet, state
+    from actionplans.models import Action, Lead, Plan, ProgressUpdate
+    from core.models import OrganisationUnit, Profile
+
+    started = time.perf_counter()
+    for round_day, share in ROUNDS:
+        round_started = time.perf_counter()
+        spreadsheet.import_plan_file(plan_file(round_day, share), "county.csv")
+        print_line(f"import of {ACTIONS:,} rows (progress of {round_day})", f"{time.perf_counter() - round_started:8.1f} s")
+    print_line("generated through the importer", f"{time.perf_counter() - started:8.1f} s")
+
+    User = get_user_model()
+    directorate = OrganisationUnit.objects.create(name="County Adult Social Care", level=OrganisationUnit.DIRECTORATE)
+    Plan.objects.update(unit=directorate)
+    for lead in Lead.objects.filter(name__startswith="Lead "):
+        user = User.objects.create_user(lead.name.lower().replace(" ", ""), password="county-benchmark-1")
+        Profile.objects.create(user=user, unit=directorate, role=Profile.OFFICER)
+        lead.user = user
+        lead.save()
+    manager = User.objects.create_user("manager", password="county-benchmark-1")
+    Profile.objects.create(user=manager, unit=directorate, role=Profile.MANAGER)
+    officer = User.objects.get(username="lead00")
+    print_line(
+        "data",
+        f"{Plan.objects.count()} plans, {Action.objects.count():,} actions, "
+        f"{ProgressUpdate.objects.count():,} progress updates, {User.objects.count() - 1} logins",
+    )
+
+    rerate_started = time.perf_counter()
+    call_command("rerate_actions", verbosity=0)
+    first = time.perf_counter() - rerate_started
+    rerate_started = time.perf_counter()
+    changed = state.refresh()
+    again = time.perf_counter() - rerate_started
+    print_line("rerate_actions (30,000 actions)", f"{first:8.1f} s first run; {again:.1f} s again ({changed} changed)")
+
+    big = Plan.objects.get(title__startswith="County plan 000")
+    busy_action = Action.objects.filter(plan=big).order_by("sort_key").first()
+    anonymous, as_officer, as_manager = Client(), Client(), Client()
+    as_officer.force_login(officer)
+    as_manager.force_login(manager)
+    pages = [
+        ("login page, anonymous (the floor)", anonymous, "/login/"),
+        ("plans list, page 1", as_manager, "/plans/"),
+        ("plans list, page 2", as_manager, "/plans/?page=2"),
+        ("plans list, filtered to Red", as_manager, "/plans/?rag=red"),
+        (f"My actions, officer leading {OFFICER_ACTIONS}", as_officer, "/"),
+        ("manager's home", as_manager, "/"),
+        ("action page", as_officer, f"/actions/{busy_action.pk}/"),
+        (f"plan page, {BIG_PLAN_ACTIONS} actions", as_manager, f"/plans/{big.pk}/"),
+        (f"plan page, {BIG_PLAN_ACTIONS} actions, as at 2010-10-01", as_manager, f"/plans/{big.pk}/?as_at=2010-10-01"),
+    ]
+    floor = None
+    print()
+    print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'peak MiB':>9}")
+    for label, client, url in pages:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, (label, response.status_code)
+        times = []
+        for _ in range(REPEATS):
+            begun = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - begun)
+        tracemalloc.start()
+        client.get(url)
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        median = statistics.median(times)
+        floor = floor or median
+        print(f"{label:48} {len(captured):7} {median * 1000:7.0f} ms {median / floor:7.1f}x {peak:9.1f}", flush=True)
+    print("actions list across plans: not built yet (issue 11); not measured.")

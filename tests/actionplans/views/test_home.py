@@ -1,0 +1,103 @@
+"""My actions: the actions the user leads, worst first, a page at a time, from the stored state."""
+
+import pytest
+from django.urls import reverse
+
+from actionplans import rag, services
+from actionplans.views import MY_ACTIONS_PER_PAGE
+from core.periods import today
+
+from ...factories import ActionFactory, AreaFactory, LeadFactory, ProgressUpdateFactory
+from ..conftest import LARGE, SMALL
+
+pytestmark = pytest.mark.django_db
+
+
+def numbers(response, key="rows"):
+    return [row.number for row in response.context[key]]
+
+
+def test_lists_overdue_first_then_soonest_due_and_only_mine(client, olivia, plan, lead, oscar):
+    area = AreaFactory(plan=plan)
+    year = today().year
+    ActionFactory(area=area, number="3", timescale=f"December {year + 2}", leads=[lead])
+    ActionFactory(area=area, number="2", timescale=f"January {year + 1}", leads=[lead])
+    ActionFactory(area=area, number="10", timescale="March 2011", leads=[lead])
+    ActionFactory(area=area, number="1", timescale="Ongoing", leads=[lead])
+    ActionFactory(area=area, number="4", timescale="March 2011", leads=[LeadFactory(user=oscar)])
+    client.force_login(olivia)
+    response = client.get(reverse("home"))
+    assert numbers(response) == ["10", "2", "3", "1"]
+    first = response.context["rows"][0]
+    assert first.overdue and first.rag.colour == rag.RED
+
+
+def test_an_action_with_two_of_my_leads_is_listed_once(client, olivia, plan, lead):
+    second = LeadFactory(name="Head of Safeguarding - OO", user=olivia)
+    ActionFactory(area=AreaFactory(plan=plan), number="1", leads=[lead, second])
+    client.force_login(olivia)
+    assert numbers(client.get(reverse("home"))) == ["1"]
+
+
+def test_pages_of_twenty(client, olivia, plan, lead):
+    area = AreaFactory(plan=plan)
+    for n in range(MY_ACTIONS_PER_PAGE + 3):
+        ActionFactory(area=area, number=str(n + 1), timescale="Ongoing", leads=[lead])
+    client.force_login(olivia)
+    first, second = client.get(reverse("home")), client.get(reverse("home") + "?page=2")
+    assert len(first.context["rows"]) == MY_ACTIONS_PER_PAGE and len(second.context["rows"]) == 3
+    assert not set(numbers(first)) & set(numbers(second))
+    assert 'rel="next"' in first.content.decode() and "23 actions you lead" in first.content.decode()
+
+
+def test_each_row_links_to_its_short_update_page_and_shows_the_latest_progress(client, olivia, action):
+    ProgressUpdateFactory(action=action, narrative="Training booked for March", status=rag.ON_TRACK)
+    client.force_login(olivia)
+    page = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("action_progress", args=[action.pk])}?next=/"' in page
+    assert "Training booked for March" in page
+    assert "<form" not in page.split("<main", 1)[1].split("</main>")[0]  # no form per row: it opens on demand
+
+
+def test_managers_see_completions_awaiting_their_sign_off(client, olivia, mandy, maurice, dmitri, action):
+    services.propose_completion(action=action, author=olivia, narrative="Done")
+    for manager, expected in [(mandy, [action.number]), (dmitri, [action.number]), (maurice, [])]:
+        client.force_login(manager)
+        assert numbers(client.get(reverse("home")), "awaiting") == expected
+    client.force_login(olivia)
+    assert client.get(reverse("home")).context["awaiting"] == []
+
+
+def test_an_officer_who_leads_nothing_is_told_so(client, oscar):
+    client.force_login(oscar)
+    assert "You do not lead any actions yet" in client.get(reverse("home")).content.decode()
+
+
+def test_needs_a_login(client):
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_query_count_does_not_grow(client, olivia, division, lead, plan_of, queries_of, django_assert_max_num_queries):
+    plan_of(SMALL, division, lead, "Small plan")
+    client.force_login(olivia)
+    small = queries_of(reverse("home"))
+    plan_of(LARGE, division, lead, "Large plan")
+    assert queries_of(reverse("home")) == small
+    assert queries_of(reverse("home") + "?page=2") == small
+    with django_assert_max_num_queries(10):
+        client.get(reverse("home"))
+
+
+def test_a_managers_query_count_does_not_grow_with_the_proposals(
+    client, olivia, mandy, division, lead, plan_of, queries_of, django_assert_max_num_queries
+):
+    actions = list(plan_of(LARGE, division, lead).actions.all())
+    for action in actions[:2]:
+        services.propose_completion(action=action, author=olivia, narrative="")
+    client.force_login(mandy)
+    few = queries_of(reverse("home"))
+    for action in actions[2:30]:
+        services.propose_completion(action=action, author=olivia, narrative="")
+    assert queries_of(reverse("home")) == few
+    with django_assert_max_num_queries(12):
+        client.get(reverse("home"))

@@ -1,0 +1,37 @@
+"""The accessibility statement: for everyone signed in, in the council's name."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("name", ["olivia", "oscar", "mandy", "maurice", "dmitri", "ada"])
+def test_everyone_signed_in_may_read_it(client, everyone, name):
+    client.force_login(everyone[name])
+    response = client.get(reverse("accessibility"))
+    assert response.status_code == 200
+    assert "Accessibility statement for" in response.content.decode()
+
+
+def test_anonymous_goes_to_login(client):
+    response = client.get("/accessibility/")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+
+
+def test_header_shows_the_council_name_from_settings(client, olivia, settings):
+    settings.COUNCIL_NAME = "Sefton Council"
+    client.force_login(olivia)
+    page = client.get(reverse("accessibility")).content.decode()
+    assert "Sefton Council" in page
+    assert "GOV.UK" not in page
+
+
+def test_names_the_service_and_who_to_contact_from_settings(client, olivia, settings):
+    settings.SERVICE_NAME = "Improvement plans"
+    settings.ACCESSIBILITY_CONTACT = "accessibility@sefton.example"
+    client.force_login(olivia)
+    page = client.get(reverse("accessibility")).content.decode()
+    assert "Accessibility statement for improvement plans" in page
+    assert "contact accessibility@sefton.example" in page

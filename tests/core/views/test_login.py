@@ -1,0 +1,63 @@
+"""Signing in: the login page is public, every other page (but /healthz) needs a login,
+and the admin is for staff only."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct horse battery staple"  # tests/factories.py UserFactory
+
+
+def test_login_page_is_public(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Sign in" in response.content.decode()
+
+
+# The pages of each view file say it for themselves (home, plan list, plan page, action
+# page, accessibility statement, the writes); the plan's exports are said here.
+@pytest.mark.parametrize("url", ["/plans/1/?format=csv", "/plans/1/?format=xlsx"])
+def test_anonymous_visitors_are_sent_to_the_login_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+
+
+def test_wrong_password_shows_an_error_summary(client, olivia):
+    response = client.post(reverse("login"), {"username": "olivia", "password": "wrong"})
+    page = response.content.decode()
+    assert "There is a problem" in page and 'href="#id_username"' in page
+
+
+def test_login_then_home(client, olivia):
+    response = client.post(reverse("login"), {"username": "olivia", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+def test_login_goes_back_to_the_page_asked_for(client, olivia):
+    asked = client.get(reverse("plan_list"))["Location"]
+    assert 'name="next" value="/plans/"' in client.get(asked).content.decode()
+    response = client.post(reverse("login"), {"username": "olivia", "password": PASSWORD, "next": "/plans/"})
+    assert response.url == "/plans/"
+
+
+def test_a_switched_off_account_cannot_sign_in(client, olivia):
+    olivia.is_active = False
+    olivia.save()
+    response = client.post(reverse("login"), {"username": "olivia", "password": PASSWORD})
+    assert response.status_code == 200 and "There is a problem" in response.content.decode()
+
+
+def test_logout_goes_back_to_the_login_page(client, olivia):
+    client.force_login(olivia)
+    response = client.post(reverse("logout"))
+    assert response.url == reverse("login")
+    assert client.get(reverse("home"))["Location"].startswith(reverse("login"))
+
+
+def test_admin_is_for_staff_only(client, olivia, ada):
+    client.force_login(olivia)
+    assert client.get("/admin/").status_code == 302
+    client.force_login(ada)
+    assert client.get("/admin/").status_code == 200
