@@ -164,6 +164,8 @@ def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
             data[name] = str(value)
         form = form_class(data, **extra)
         form.is_valid()
+        if request.POST.get("page") == "progress":
+            return _render_progress_page(request, fresh, form, status=409, conflict=conflict)
         return _render_action(request, fresh, status=409, conflict=conflict, **{form_name: form})
     except services.NotAllowed as not_allowed:
         messages.error(request, str(not_allowed))
@@ -177,7 +179,7 @@ def _seen(cleaned):
     return {"version": cleaned["version"], "seen_update_id": cleaned["seen_update_id"]}
 
 
-def _render_progress_page(request, action, form=None):
+def _render_progress_page(request, action, form=None, status=200, conflict=None):
     day = today()
     form = form or ProgressUpdateForm(
         **_progress_form_options(action), initial={**_versioned_initial(action), "date": day, "status": action.status_on(day) or None}
@@ -186,7 +188,8 @@ def _render_progress_page(request, action, form=None):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = ""
     row = selectors.action_row(action, state=action.state_on(day), latest=action.latest_update_on_day(day), plan=action.plan)
-    return render(request, "actionplans/progress_form.html", {"action": action, "row": row, "form": form, "next": back})
+    context = {"action": action, "row": row, "form": form, "next": back, "conflict": conflict}
+    return render(request, "actionplans/progress_form.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

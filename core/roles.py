@@ -6,8 +6,8 @@ user object, so a page asks the database once however often it asks.
 - An admin is a Django superuser and may do and see anything.
 - A manager answers for their profile's unit and every unit below it.
 - `visible_to` is the read rule for data that is not for everyone (safeguarding
-  audits, for example): admins see all of it, managers their units', officers
-  their own unit's, anyone else none.
+  audits, for example): admins see all of it, managers the units they answer for,
+  officers their own unit and the units below it, anyone else none.
 """
 
 from django.db.models import Q

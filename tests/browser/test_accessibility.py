@@ -93,6 +93,23 @@ def test_my_actions_with_rows_empty_and_awaiting_sign_off(new_page, olivia, osca
     check_page(manager, "manager-awaiting-sign-off", shot=True)
 
 
+def test_short_update_page_from_my_actions_clean_with_errors_and_back(page, olivia, demo_plans):
+    action = led_by(demo_plans["sefton"], olivia)
+    login(page, olivia)
+    page.get_by_role("link", name=re.compile(rf"Add a progress update to action {re.escape(action.number)} of ")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Add a progress update to action {action.number}")
+    check_page(page, "short-update", shot=True)
+    page.get_by_role("button", name="Save progress update").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter what progress has been made")
+    check_page(page, "short-update-errors", shot=True)
+    page.get_by_label("What progress has been made?").fill("Audit booked with the safeguarding team.")
+    page.get_by_label("On track").check()
+    page.get_by_role("button", name="Save progress update").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My actions")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Progress update saved.")
+    expect(page.locator(f'tr[data-action="{action.number}"]').first).to_contain_text("Audit booked")
+
+
 def test_plans_list_plain_filtered_and_empty(page, mandy, demo_plans):
     login(page, mandy)
     page.goto("/plans/")

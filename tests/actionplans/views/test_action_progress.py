@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionplans import rag
+from actionplans import rag, services
 from actionplans.models import Action, ProgressUpdate
 from core.periods import today
 
@@ -226,3 +226,21 @@ def test_saving_says_so_on_the_next_page(client, olivia, action):
     client.force_login(olivia)
     response = client.post(url_of(action), progress_data(action), follow=True)
     assert "Progress update saved." in response.content.decode()
+
+
+def test_a_conflict_on_the_short_update_page_shows_that_page_again_with_the_changes(client, olivia, mandy, action):
+    client.force_login(olivia)
+    url = reverse("action_progress", args=[action.pk])
+    seen = client.get(url + "?next=/").context["form"].initial
+    services.add_progress_update(action=action, author=mandy, date=today(), narrative="Manager's note", status=rag.AT_RISK)
+    day = today()
+    response = client.post(url, {
+        "date_0": day.day, "date_1": day.month, "date_2": day.year, "narrative": "My own note", "status": rag.ON_TRACK,
+        "version": seen["version"], "seen_update_id": seen["seen_update_id"], "page": "progress", "next": "/",
+    })
+    assert response.status_code == 409
+    assert response.templates[0].name == "actionplans/progress_form.html"
+    page = response.content.decode()
+    assert "Someone else changed this action" in page and "Manager&#x27;s note" in page
+    assert "My own note" in page and 'name="next" value="/"' in page
+    assert action.progress_updates.count() == 1
