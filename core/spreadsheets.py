@@ -175,7 +175,7 @@ def _decode(data):
     warning = RowWarning(
         None, "",
         "The file is not UTF-8 text: it was read as Windows-1252, as Excel saves 'CSV (Comma delimited)'. "
-        f"Check its accented letters, dashes and £ signs; to be sure, save it again as CSV UTF-8.",
+        "Check its accented letters, dashes and £ signs; to be sure, save it again as CSV UTF-8.",
     )
     return text, (warning,)
 
@@ -229,12 +229,19 @@ def _read_xlsx(data):
 
 
 def _has_merged_cells(data):
+    """Whether any sheet's XML lists merged cells (read a megabyte at a time, whatever it unzips to)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(
-            b"<mergeCell " in archive.read(name)
-            for name in archive.namelist()
-            if name.startswith("xl/worksheets/") and name.endswith(".xml")
-        )
+        for name in archive.namelist():
+            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
+                continue
+            with archive.open(name) as sheet:
+                tail = b""
+                while chunk := sheet.read(1 << 20):
+                    # "<mergeCell ", or "<x:mergeCell " from writers that prefix their tags.
+                    if b"mergeCell " in tail + chunk:
+                        return True
+                    tail = chunk[-16:]
+    return False
 
 
 def _fill_merged(rows, ranges):

@@ -3,8 +3,9 @@
 `check` loads what the file's plans already hold (one query per table, whatever the
 number of rows) and applies the rules that need it (`parse`'s last section). `save`
 works out in memory what changes, then writes each table with `bulk_create` and
-`bulk_update`, so 10 rows and 5,000 cost the same number of queries (a few more
-per 500-row batch); a file that changes nothing writes nothing.
+`bulk_update`, so 10 rows and 5,000 cost the same number of queries, but for one more
+each time a table's rows fill a batch (500 rows; on SQLite, which Django keeps to 999
+parameters a statement, a few dozen). A file that changes nothing writes nothing.
 
 Bulk writes skip `Model.save()`: each model's `derive_fields()` sets what save()
 would derive, and the change history (django-simple-history) is written in bulk

@@ -6,7 +6,6 @@ import io
 import os
 import re
 import time
-from pathlib import Path
 
 import pytest
 from django.apps import apps
