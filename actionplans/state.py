@@ -14,6 +14,8 @@ from core.periods import today
 from . import rag, timescales
 from .models import Action, ProgressUpdate
 
+IDS_PER_UPDATE = 900  # under SQLite's oldest limit of 999 parameters a statement
+
 INPUTS = [
     "pk", "plan__rag_scheme", "plan__source_date", "plan__update_interval_months",
     "due_date", "timescale_kind", "completion_proposed_on",
@@ -69,7 +71,10 @@ def refresh(actions=None, on=None):
     day = on or today()
     actions = Action.objects.all() if actions is None else actions
     fresh = computed(actions, day)
-    changed = []
+    # Actions that come to the same state are written together, one UPDATE per distinct state:
+    # a plan's actions share a handful of statuses, due dates and report dates, and bulk_update's
+    # CASE per row costs about a millisecond an action.
+    changed = {}
     current = actions.order_by().values_list("pk", *Action.STATE_FIELDS).iterator(chunk_size=5000)
     for pk, *values in current:
         wanted = fresh.get(pk)
@@ -78,11 +83,12 @@ def refresh(actions=None, on=None):
         before = dict(zip(Action.STATE_FIELDS, values))
         # rated_on alone changing is no change worth a write: the rest says the same on the new day.
         if any(before[name] != wanted[name] for name in Action.STATE_FIELDS if name != "rated_on"):
-            changed.append(Action(pk=pk, **wanted))
-    if changed:
-        Action.objects.bulk_update(changed, Action.STATE_FIELDS, batch_size=500)
+            changed.setdefault(tuple(wanted.items()), []).append(pk)
+    for wanted, pks in changed.items():
+        for start in range(0, len(pks), IDS_PER_UPDATE):
+            Action.objects.filter(pk__in=pks[start : start + IDS_PER_UPDATE]).update(**dict(wanted))
     actions.exclude(rated_on=day).update(rated_on=day)
-    return len(changed)
+    return sum(len(pks) for pks in changed.values())
 
 
 def refresh_action(action):

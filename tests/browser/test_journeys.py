@@ -443,9 +443,8 @@ def write_csv(tmp_path, name, rows):
 def admin_import(page, path):
     page.goto("/admin/actionplans/plan/import/")
     page.set_input_files("#id_import_file", str(path))
-    page.select_option("#id_format", label="csv")
     with page.expect_navigation():
-        page.get_by_role("button", name="Submit").click()
+        page.get_by_role("button", name="Upload and preview").click()
 
 
 def test_journey_6_admin_imports_a_plan_csv(page, ada, tmp_path):
@@ -460,8 +459,8 @@ def test_journey_6_admin_imports_a_plan_csv(page, ada, tmp_path):
         f'{NEW_PLAN},CQC assessment,2025-06-30,Workforce,2,"Reduce the use of agency staff",3,"Recruit ten permanent social workers",Head of Workforce,June 2030,At risk,"Four recruited",31/02/2025',
     ])
     admin_import(page, bad)
-    expect(page.get_by_role("heading", name="Some rows failed to validate")).to_be_visible()
-    errors = page.locator("table.import-preview tbody tr")
+    expect(page.get_by_role("heading", name=re.compile("^Nothing was imported"))).to_be_visible()
+    errors = page.locator("table.import-errors tbody tr")
     expect(errors).to_have_count(2)
     expect(errors.nth(0).locator("td").first).to_have_text("3")
     expect(errors.nth(0)).to_contain_text("is required and is empty")
