@@ -2,7 +2,7 @@
 recommendation, plan and leads. The display rules are `core.history`'s; this says
 which histories make up the page, with a fixed number of queries."""
 
-from core.history import SKIPPED, changes_of, m2m_history_model, m2m_snapshots, newest_first, records_by_object
+from core.history import SKIPPED, changes_of, labelled, m2m_snapshots, newest_first, records_by_object
 
 from .models import Action, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
@@ -12,14 +12,12 @@ def action_changes(action):
     changes = []
     action_records = records_by_object(Action.history.model, id=action.pk)
     all_action_records = [record for records in action_records.values() for record in records]
-    current_lead_ids = set(Action.leads.through.objects.filter(action=action).values_list("lead_id", flat=True))
-    lead_ids = current_lead_ids | set(
-        m2m_history_model(Action, "leads").objects.filter(
-            history__in=[record.history_id for record in all_action_records]
-        ).values_list("lead_id", flat=True)
-    )
-    lead_names = dict(Lead.objects.filter(pk__in=lead_ids).values_list("pk", "name"))
-    leads = m2m_snapshots(Action, "leads", all_action_records, lambda pk: lead_names.get(pk, f"lead {pk}"))
+    snapshots = m2m_snapshots(Action, "leads", all_action_records)
+    current_lead_ids = {lead.pk for lead in action.leads.all()}
+    # The leads' own histories give the names of every lead the action ever had, deleted ones too.
+    lead_records = records_by_object(Lead.history.model, id__in=current_lead_ids.union(*snapshots.values()))
+    lead_names = {pk: records[-1].name for pk, records in lead_records.items()}
+    leads = labelled(snapshots, lambda pk: lead_names.get(pk, f"lead {pk}"))
     for records in action_records.values():
         changes += changes_of(records, Action, f"Action {action.number}", m2m={"leads": leads})
     for records in records_by_object(Milestone.history.model, action_id=action.pk).values():
@@ -31,6 +29,6 @@ def action_changes(action):
             changes += changes_of(records, Recommendation, f"Recommendation {action.recommendation.number}")
     for records in records_by_object(Plan.history.model, id=action.plan_id).values():
         changes += changes_of(records, Plan, "Plan")
-    for records in records_by_object(Lead.history.model, id__in=current_lead_ids).values():
-        changes += changes_of(records, Lead, f"Lead {records[-1].name}")
+    for pk in current_lead_ids & lead_records.keys():
+        changes += changes_of(lead_records[pk], Lead, f"Lead {lead_names[pk]}")
     return newest_first(changes)

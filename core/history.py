@@ -61,19 +61,23 @@ def m2m_history_model(model, field):
     return next(rel.related_model for rel in model.history.model._meta.related_objects if rel.related_model._meta.model_name == name)
 
 
-def m2m_snapshots(model, field, records, label_of):
-    """{history id: sorted labels} of a many-to-many field of `model` at each record, in one query.
+def m2m_snapshots(model, field, records):
+    """{history id: ids of the related objects} of a many-to-many field of `model` at each record, in one query.
 
-    django-simple-history keeps, for each history record, a copy of the field's
-    through rows; `label_of` turns a related object's id into its display text.
+    django-simple-history keeps, for each history record, a copy of the field's through rows.
     """
     through = m2m_history_model(model, field)
     target = model._meta.get_field(field).m2m_reverse_field_name()
     ids = [record.history_id for record in records]
     snapshots = {history_id: [] for history_id in ids}
     for history_id, related_id in through.objects.filter(history_id__in=ids).values_list("history_id", f"{target}_id"):
-        snapshots[history_id].append(label_of(related_id))
-    return {history_id: sorted(labels) for history_id, labels in snapshots.items()}
+        snapshots[history_id].append(related_id)
+    return snapshots
+
+
+def labelled(snapshots, label_of):
+    """Snapshots of ids as sorted labels, ready for `changes_of`."""
+    return {history_id: sorted(label_of(pk) for pk in pks) for history_id, pks in snapshots.items()}
 
 
 def changes_of(records, model, label, skip=SKIPPED, m2m=None):

@@ -4,7 +4,11 @@
 Runs on a throwaway SQLite database (or DATABASE_URL if set). Prints one line per
 measurement; it asserts nothing: targets are read off it, never enforced by a timed test.
 
-    .venv/bin/python scripts/benchmark.py [--actions 2000]
+    .venv/bin/python scripts/benchmark.py [--actions 5000]
+    .venv/bin/python scripts/benchmark.py --scale county     # scripts/benchmark_scale.py
+
+With DATABASE_URL naming a PostgreSQL server, a throwaway database is created on it
+for the run and dropped afterwards.
 """
 
 import argparse
@@ -21,16 +25,65 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def throwaway_postgres(url):
+    """A new empty database on the server `url` names, and a function that drops it."""
+    import psycopg2
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    name = f"plans_benchmark_{os.getpid()}"
+    admin = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        from django.db import connections
+
+        connections.close_all()
+        admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.close()
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--actions", type=int, default=2000)
+    parser.add_argument("--actions", type=int, default=5000)
+    parser.add_argument("--scale", choices=["county"], help="county: 300 plans, 30,000 actions (scripts/benchmark_scale.py)")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="plans-bench-")
+    drop = None
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        os.environ["DATABASE_URL"], drop = throwaway_postgres(os.environ["DATABASE_URL"])
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
 
     django.setup()
+    try:
+        if args.scale == "county":
+            county(drop)
+        else:
+            single_plan(args)
+    finally:
+        if drop:
+            drop()
+
+
+def county(drop):
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+
+    import benchmark_scale
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("migrate", verbosity=0)
+    print(f"County scale on {connection.vendor}")
+    benchmark_scale.run(print_line=lambda label, value: print(f"{label:48} {value}", flush=True))
+
+
+def single_plan(args):
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command

@@ -64,7 +64,7 @@ def plan_file(round_day, share):
     return out.getvalue().encode()
 
 
-def run(measure_request, print_line):
+def run(print_line):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from textwrap import shorten
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from core.history import m2m_history_model
@@ -460,14 +460,22 @@ class _Saving:
             action.version = 1  # as a first save() leaves it
         Action.objects.bulk_create(new, batch_size=BATCH)
         linked = self.link_references()
-        changed = [staged.action for staged in self.action_rows if not staged.is_new and staged.outcome == UPDATED]
-        for action in changed:
-            action.derive_fields()
+        changed = [staged for staged in self.action_rows if not staged.is_new and staged.outcome == UPDATED]
+        for staged in changed:
+            staged.action.derive_fields()
             # As save() and the services do: a form opened before the import cannot overwrite it.
-            action.version += 1
-            action.updated_at = self.now
-        if changed:
-            Action.objects.bulk_update(changed, ACTION_WRITES, batch_size=BATCH)
+            staged.action.version += 1
+            staged.action.updated_at = self.now
+        reworded = [staged.action for staged in changed if staged.fields_changed]
+        if reworded:
+            Action.objects.bulk_update(reworded, ACTION_WRITES, batch_size=BATCH)
+        # New progress or leads change no field of the action: one UPDATE bumps all their versions
+        # (bulk_update's CASE per row costs about three milliseconds an action).
+        touched = [staged.action.pk for staged in changed if not staged.fields_changed]
+        for start in range(0, len(touched), BATCH):
+            Action.objects.filter(pk__in=touched[start : start + BATCH]).update(
+                version=F("version") + 1, updated_at=self.now
+            )
         if linked:
             Action.objects.bulk_update(linked, ["cross_reference"], batch_size=BATCH)
 
