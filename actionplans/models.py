@@ -62,17 +62,6 @@ class Lead(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
-    def with_summary(self):
-        """Each plan's actions counted from their stored state, in SQL (`selectors.summary_of` reads them)."""
-        counts = {f"{colour}_count": Count("actions", filter=Q(actions__rag_colour=colour)) for colour in COLOUR_ORDER}
-        counts |= {
-            f"{status}_count": Count("actions", filter=Q(actions__current_status=status))
-            for status in (rag.COMPLETED, rag.CANCELLED, rag.DELAYED)
-        }
-        counts["overdue_count"] = Count("actions", filter=Q(actions__overdue=True))
-        counts["update_overdue_count"] = Count("actions", filter=Q(actions__update_overdue=True))
-        return self.select_related("unit").annotate(**counts)
-
     def with_actions_rated(self, colour):
         return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), rag_colour=colour)))
 
@@ -252,6 +241,18 @@ class ActionQuerySet(models.QuerySet):
             )
         )
 
+    def counts_by_plan(self):
+        """Per plan, its actions counted by stored colour, closing status and freshness, in one query
+        (`selectors.summaries_of` turns them into summaries)."""
+        counts = {f"{colour}_count": Count("pk", filter=Q(rag_colour=colour)) for colour in COLOUR_ORDER}
+        counts |= {
+            f"{status}_count": Count("pk", filter=Q(current_status=status))
+            for status in (rag.COMPLETED, rag.CANCELLED, rag.DELAYED)
+        }
+        counts["overdue_count"] = Count("pk", filter=Q(overdue=True))
+        counts["update_overdue_count"] = Count("pk", filter=Q(update_overdue=True))
+        return self.order_by().values("plan_id").annotate(**counts)
+
     def worst_first(self):
         """Overdue first, then the soonest due, undated last (My actions)."""
         return self.order_by("-overdue", F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
@@ -285,7 +286,8 @@ class Action(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referenced_by",
         help_text='Set when the plan says "See 12.1" instead of repeating an action',
     )
-    completion_proposed_on = models.DateField(null=True, blank=True)
+    # Indexed: managers' home pages look for the few proposals among all actions.
+    completion_proposed_on = models.DateField(null=True, blank=True, db_index=True)
     completion_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

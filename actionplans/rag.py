@@ -205,7 +205,7 @@ class Summary:
     """Actions counted by colour, as a plan, an area or a division shows them.
 
     Made by `summarise` from ratings, or from counts the database made
-    (`PlanQuerySet.with_summary`): the same numbers either way.
+    (`selectors.summaries_of`): the same numbers either way.
     """
 
     scheme: str

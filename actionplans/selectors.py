@@ -13,7 +13,7 @@ whatever the number of actions.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 
 from core.periods import today
 from core.rag import Rag
@@ -319,24 +319,33 @@ def stored_rows(actions):
 
 
 def actions_awaiting_sign_off(managed_unit_ids, is_admin):
-    """Proposed completions the user may confirm or return (their units', or every one for an admin)."""
+    """Proposed completions the user may confirm or return: their units' (Action.responsible_unit_id), or every
+    one for an admin. The proposals are found first, by their index: they are few among many actions."""
     proposed = Action.objects.filter(completion_proposed_on__isnull=False)
-    if not is_admin:
-        proposed = proposed.filter(
-            Q(unit_id__in=managed_unit_ids) | Q(unit__isnull=True, plan__unit_id__in=managed_unit_ids)
+    if is_admin:
+        return proposed
+    ids = [
+        pk
+        for pk, unit_id, plan_unit_id in proposed.values_list("pk", "unit_id", "plan__unit_id")
+        if (unit_id or plan_unit_id) in managed_unit_ids
+    ]
+    return Action.objects.filter(pk__in=ids)
+
+
+def summaries_of(plans):
+    """{plan id: rag.Summary of its actions, from their stored state} for a page of plans, in one query."""
+    plans = list(plans)
+    counted = {row["plan_id"]: row for row in Action.objects.filter(plan__in=plans).counts_by_plan()}
+    summaries = {}
+    for plan in plans:
+        row = counted.get(plan.pk, {})
+        summaries[plan.pk] = rag.Summary(
+            plan.rag_scheme,
+            counts={colour: row[f"{colour}_count"] for colour in rag.COLOUR_ORDER if row.get(f"{colour}_count")},
+            completed=row.get("completed_count", 0),
+            cancelled=row.get("cancelled_count", 0),
+            delayed=row.get("delayed_count", 0),
+            overdue=row.get("overdue_count", 0),
+            update_overdue=row.get("update_overdue_count", 0),
         )
-    return proposed
-
-
-def summary_of(plan):
-    """The rag.Summary of a plan annotated by `PlanQuerySet.with_summary`."""
-    return rag.Summary(
-        plan.rag_scheme,
-        counts={colour: getattr(plan, f"{colour}_count") for colour in rag.COLOUR_ORDER if getattr(plan, f"{colour}_count")},
-        completed=plan.completed_count,
-        cancelled=plan.cancelled_count,
-        delayed=plan.delayed_count,
-        overdue=plan.overdue_count,
-        update_overdue=plan.update_overdue_count,
-    )
-
+    return summaries

@@ -58,8 +58,9 @@ def home(request):
 def plan_list(request):
     plan_filter = PlanFilter(request.GET, queryset=Plan.objects.all())
     plans = plan_filter.qs if plan_filter.is_valid() else Plan.objects.none()
-    page, query = _page(request, plans.with_summary().order_by("title"), PLANS_PER_PAGE)
-    rows = [(plan, selectors.summary_of(plan)) for plan in page.object_list]
+    page, query = _page(request, plans.select_related("unit").order_by("title"), PLANS_PER_PAGE)
+    summaries = selectors.summaries_of(page.object_list)
+    rows = [(plan, summaries[plan.pk]) for plan in page.object_list]
     return render(
         request,
         "actionplans/plan_list.html",

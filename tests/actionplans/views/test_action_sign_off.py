@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from actionplans import rag, services
 from actionplans.models import Action, Plan, ProgressUpdate
-from actionplans.selectors import summary_of
+from actionplans.selectors import summaries_of
 from core.periods import today
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +85,7 @@ def test_completion_counts_only_once_confirmed(client, olivia, mandy, action):
     assert "Completion proposed" in action.rag_on(today()).reason
     # Still past its due date: proposed is not completed, in the plan's counts either.
     assert action.rag_colour == rag.RED
-    assert summary_of(Plan.objects.with_summary().get(pk=action.plan_id)).completed == 0
+    assert summaries_of([action.plan])[action.plan_id].completed == 0
 
     client.force_login(mandy)
     client.post(url_of(action), {"decision": "confirm", "comment": "", "version": action.version, "seen_update_id": 0})
@@ -94,7 +94,7 @@ def test_completion_counts_only_once_confirmed(client, olivia, mandy, action):
     assert action.rag_on(today()).colour == rag.BLUE
     confirmation = action.progress_updates.last()
     assert confirmation.author == mandy and confirmation.source == ProgressUpdate.SIGN_OFF
-    assert summary_of(Plan.objects.with_summary().get(pk=action.plan_id)).completed == 1
+    assert summaries_of([action.plan])[action.plan_id].completed == 1
 
 
 def test_returning_a_completion_needs_a_comment_and_keeps_the_action_open(client, olivia, mandy, action):

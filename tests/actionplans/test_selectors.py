@@ -1,0 +1,94 @@
+"""plan_report: the one read model of a plan as at a day, and what it filters."""
+
+import dataclasses
+import datetime
+
+import pytest
+
+from actionplans import rag
+from actionplans.selectors import PlanFilters, plan_report
+from core.periods import today
+
+from ..factories import ActionFactory, AreaFactory, LeadFactory, MilestoneFactory, ProgressUpdateFactory, RecommendationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def kent(plan, lead):
+    """Two areas; one recommendation with two actions (one overdue, at risk), and a loose action."""
+    leadership = AreaFactory(plan=plan, title="Leadership", order=0)
+    choice = AreaFactory(plan=plan, title="Choice and control", order=1)
+    recommendation = RecommendationFactory(plan=plan, area=leadership, number="1", text="Report across districts")
+    late = ActionFactory(area=leadership, recommendation=recommendation, number="1.1", timescale="March 2011", leads=[lead])
+    ActionFactory(area=leadership, recommendation=recommendation, number="1.2", timescale=f"March {today().year + 1}",
+                  leads=[LeadFactory(name="Head of Safeguarding - AH")])
+    ActionFactory(area=choice, number="2", timescale="Completed")
+    ProgressUpdateFactory(action=late, date=datetime.date(2010, 6, 30), status=rag.AT_RISK, narrative="Slipping")
+    MilestoneFactory(action=late, activity="Forum meets", date_text="June 2010")
+    return plan
+
+
+def numbers(report):
+    return [row.number for row in report.rows]
+
+
+def test_areas_recommendations_and_actions_in_the_plans_order(kent):
+    report = plan_report(kent)
+    assert [area.title for area in report.areas] == ["Leadership", "Choice and control"]
+    (group,) = report.areas[0].recommendations
+    assert (group.number, group.text, [row.number for row in group.actions]) == ("1", "Report across districts", ["1.1", "1.2"])
+    assert [row.number for row in report.areas[1].actions] == ["2"]
+    late = report.areas[0].recommendations[0].actions[0]
+    assert late.overdue and late.rag.colour == rag.RED and late.status == rag.AT_RISK
+    assert late.latest_progress.narrative == "Slipping"
+    assert [m.activity for m in late.milestones] == ["Forum meets"]
+    assert late.lead_names == "Olivia Officer"
+    assert report.summary.total == 3 and [row.number for row in report.overdue] == ["1.1"]
+
+
+@pytest.mark.parametrize(
+    "filters, expected",
+    [
+        (PlanFilters(), ["1.1", "1.2", "2"]),
+        (PlanFilters(rag=rag.RED), ["1.1"]),
+        (PlanFilters(rag=rag.BLUE), ["2"]),
+        (PlanFilters(status=rag.AT_RISK), ["1.1"]),
+        (PlanFilters(overdue=True), ["1.1"]),
+        (PlanFilters(update_overdue=True), ["1.1", "1.2"]),
+        (PlanFilters(rag=rag.AMBER), []),
+    ],
+)
+def test_filters_keep_the_matching_actions_and_their_headings(kent, filters, expected):
+    report = plan_report(kent, filters=filters)
+    assert numbers(report) == expected
+    assert report.summary.total == len(expected)
+    # Headings with nothing under them are left out of a filtered report.
+    assert all(list(area.rows) for area in report.areas)
+
+
+def test_filters_by_area_and_lead(kent, lead):
+    leadership = kent.areas.get(title="Leadership")
+    assert numbers(plan_report(kent, filters=PlanFilters(area=leadership.pk))) == ["1.1", "1.2"]
+    assert numbers(plan_report(kent, filters=PlanFilters(lead=lead.pk))) == ["1.1"]
+
+
+def test_a_day_before_the_plan_existed_says_so(kent):
+    assert plan_report(kent, datetime.date(2009, 1, 1)).before_source
+    assert not plan_report(kent, datetime.date(2010, 4, 1)).before_source
+
+
+def test_the_report_is_plain_frozen_data_that_serialises(kent):
+    report = plan_report(kent)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        report.day = datetime.date(2010, 1, 1)
+    data = dataclasses.asdict(report)
+    assert data["plan"]["title"] == kent.title
+    assert data["areas"][0]["recommendations"][0]["actions"][0]["rag"]["colour"] == rag.RED
+
+
+def test_as_at_and_today_agree_when_nothing_changed_since(kent):
+    # Today from the stored state, "as at" today from the history: the same rows.
+    stored = plan_report(kent)
+    kent.actions.update(rated_on=None)
+    assert plan_report(kent) == stored
