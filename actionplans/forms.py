@@ -6,8 +6,9 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
-from . import rag
 from core.periods import today
+
+from . import rag
 
 
 class ReportedDateField(DateInputField):

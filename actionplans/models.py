@@ -50,7 +50,12 @@ class Lead(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return f"{self.name} ({self.initials})" if self.initials and self.initials not in self.name else self.name
+        return self.display(self.name, self.initials)
+
+    @staticmethod
+    def display(name, initials):
+        """How a lead is shown: with initials where the name lacks them, "Alison Hughes (AH)"."""
+        return f"{name} ({initials})" if initials and initials not in name else name
 
     def derive_fields(self):
         """What save() derives; the importer's bulk writes call it too."""
@@ -225,20 +230,25 @@ class ActionQuerySet(models.QuerySet):
             "leads", Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("author"))
         )
 
-    def for_rows(self):
-        """What a row of a list shows from the stored state (`selectors.stored_rows`): no history is read."""
+    def with_latest_narrative(self, day):
+        """Each action's latest progress update with a narrative on or before `day`, as
+        `latest_narrative` and `latest_narrative_on`, without loading its history."""
         latest = (
-            ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=today())
+            ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=day)
             .exclude(narrative="")
             .order_by("-date", "-id")
         )
+        return self.annotate(
+            latest_narrative=Subquery(latest.values("narrative")[:1]),
+            latest_narrative_on=Subquery(latest.values("date")[:1]),
+        )
+
+    def for_rows(self):
+        """What a row of a list shows from the stored state (`selectors.rows_for`): no history is read."""
         return (
             self.select_related("plan", "plan__unit", "area", "recommendation", "cross_reference")
             .prefetch_related("leads")
-            .annotate(
-                latest_narrative=Subquery(latest.values("narrative")[:1]),
-                latest_narrative_on=Subquery(latest.values("date")[:1]),
-            )
+            .with_latest_narrative(today())
         )
 
     def counts_by_plan(self):

@@ -13,13 +13,13 @@ whatever the number of actions.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from core.periods import today
 from core.rag import Rag
 
 from . import asat, rag, timescales
-from .models import Action, InspectionJudgement, Milestone, Plan, ProgressUpdate
+from .models import Action, InspectionJudgement, Lead, Milestone, ProgressUpdate
 
 
 @dataclass(frozen=True)
@@ -149,15 +149,29 @@ class PlanReport:
         return tuple(row for row in self.rows if row.overdue)
 
 
-def _lead_rows(action):
-    return tuple(LeadRow(lead.name, str(lead)) for lead in action.leads.all())
+def _lead_rows(leads):
+    return tuple(LeadRow(lead.name, str(lead)) for lead in leads)
 
 
-def _milestone_rows(action):
-    return tuple(MilestoneRow(m.activity, m.date_text, m.due_date, m.completed) for m in action.milestones.all())
+def _plan_leads(plan):
+    """{action id: [(lead id, LeadRow)]} for every action of the plan, in one query and no model objects."""
+    found = {}
+    links = Action.leads.through.objects.filter(action__plan=plan).order_by("lead__name")
+    for action_id, lead_id, name, initials in links.values_list("action_id", "lead_id", "lead__name", "lead__initials"):
+        found.setdefault(action_id, []).append((lead_id, LeadRow(name, Lead.display(name, initials))))
+    return found
 
 
-def action_row(action, *, state, latest, plan, milestones=()):
+def _plan_milestones(plan):
+    """{action id: (MilestoneRow, …)} for every action of the plan, in one query and no model objects."""
+    found = {}
+    fields = ("action_id", "activity", "date_text", "due_date", "completed")
+    for action_id, *values in Milestone.objects.filter(action__plan=plan).order_by("order", "id").values_list(*fields):
+        found.setdefault(action_id, []).append(MilestoneRow(*values))
+    return {action_id: tuple(rows) for action_id, rows in found.items()}
+
+
+def action_row(action, *, state, latest, plan, milestones=(), leads=None):
     """One action's row from its fields, its state on the day (a rag.ActionState) and its latest narrated update."""
     needs_review = action.timescale_kind == timescales.UNREADABLE and not action.due_date_set
     return ActionRow(
@@ -169,7 +183,7 @@ def action_row(action, *, state, latest, plan, milestones=()):
         recommendation_number=action.recommendation.number if action.recommendation_id else "",
         plan_pk=plan.pk,
         plan_title=plan.title,
-        leads=_lead_rows(action),
+        leads=_lead_rows(action.leads.all()) if leads is None else leads,
         timescale=action.timescale,
         due_date=action.due_date,
         timescale_needs_review=needs_review,
@@ -200,6 +214,11 @@ def stored_state(action):
     )
 
 
+def _latest_annotated(action):
+    """The latest narrated update from `ActionQuerySet.with_latest_narrative`'s annotations."""
+    return ProgressRow(action.latest_narrative_on, action.latest_narrative) if action.latest_narrative_on else None
+
+
 def _matches(row, filters, lead_ids):
     return (
         (not filters.rag or row.rag.colour == filters.rag)
@@ -215,36 +234,53 @@ def plan_report(plan, on=None, filters=None):
     day = on or today()
     filters = filters or PlanFilters()
     is_today = day == today()
-    actions = plan.actions.select_related("area", "recommendation", "cross_reference").prefetch_related(
-        "leads",
-        Prefetch("progress_updates", queryset=ProgressUpdate.objects.only("id", "action_id", "date", "status", "narrative")),
-        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")),
-    )
+    # No joins: the plan's areas and recommendations are read once and set on the actions that have them.
+    actions = plan.actions.all()
+    if is_today:
+        actions = actions.with_latest_narrative(day)
     if filters.area:
         actions = actions.filter(area_id=filters.area)
     actions = list(actions.order_by("sort_key"))
-    recommendations = {action.recommendation_id: action.recommendation for action in actions if action.recommendation_id}
-    areas = list(plan.areas.order_by("order", "id"))
-    if filters.area:
-        areas = [area for area in areas if area.pk == filters.area]
-    all_recommendations = list(plan.recommendations.filter(area__in=areas).order_by("sort_key"))
-    for recommendation in all_recommendations:
-        recommendations.setdefault(recommendation.pk, recommendation)
-    # Wording as it stood on the day; the same objects are shared by the actions' .recommendation.
+    all_areas = list(plan.areas.order_by("order", "id"))
+    areas = [area for area in all_areas if not filters.area or area.pk == filters.area]
+    recommendations = {recommendation.pk: recommendation for recommendation in plan.recommendations.order_by("sort_key")}
+    area_ids = {area.pk for area in areas}
+    all_recommendations = [r for r in recommendations.values() if r.area_id in area_ids]
+    # Wording as it stood on the day; the actions share these recommendation objects.
     asat.restore_wording(actions, list(recommendations.values()), day)
+    by_id, areas_by_id = {action.pk: action for action in actions}, {area.pk: area for area in all_areas}
     for action in actions:
+        action.plan = plan
+        action.area = areas_by_id[action.area_id]
         if action.recommendation_id:
             action.recommendation = recommendations[action.recommendation_id]
+    # An action refers to one of its plan's; filtered by area, that one may not have been read.
+    elsewhere = {a.cross_reference_id for a in actions if a.cross_reference_id and a.cross_reference_id not in by_id}
+    by_id |= {other.pk: other for other in Action.objects.filter(pk__in=elsewhere).only("pk", "number")} if elsewhere else {}
+    for action in actions:
+        if action.cross_reference_id:
+            action.cross_reference = by_id[action.cross_reference_id]
 
+    # Today, what was rated today is read as stored; any other day (or an action not yet rated today)
+    # is computed from the history, loaded in one query for those actions only.
+    fresh = {action.pk for action in actions if is_today and action.rated_on == day}
+    updates = ProgressUpdate.objects.only("id", "action_id", "date", "status", "narrative")
+    prefetch_related_objects([a for a in actions if a.pk not in fresh], Prefetch("progress_updates", queryset=updates))
+    plan_leads, plan_milestones = _plan_leads(plan), _plan_milestones(plan)
     rows, states = {}, []
     for action in actions:
-        fresh = is_today and action.rated_on == day
-        action_state = stored_state(action) if fresh else action.state_on(day, plan)
+        if action.pk in fresh:
+            action_state = stored_state(action)
+            latest = _latest_annotated(action)
+        else:
+            action_state = action.state_on(day, plan)
+            latest = action.latest_update_on_day(day)
+        leads = plan_leads.get(action.pk, ())
         row = action_row(
-            action, state=action_state, latest=action.latest_update_on_day(day), plan=plan,
-            milestones=_milestone_rows(action),
+            action, state=action_state, latest=latest, plan=plan, milestones=plan_milestones.get(action.pk, ()),
+            leads=tuple(lead for _, lead in leads),
         )
-        if _matches(row, filters, {lead.pk for lead in action.leads.all()}):
+        if _matches(row, filters, {lead_id for lead_id, _ in leads}):
             rows[action.pk] = row
             states.append(action_state)
 
@@ -304,18 +340,27 @@ def plan_header(plan):
     )
 
 
-def stored_rows(actions):
-    """Rows for a page of actions (a list, already sliced) from their stored state: no history read.
+def rows_for(page):
+    """Rows for a page of actions, in the page's order, from their stored state: no history read.
 
-    The queryset must come from `Action.objects.for_rows()`.
+    The page is sorted and sliced on the actions' ids alone; only its rows are then read
+    in full, so the latest progress is looked up for twenty actions, not for all of them.
     """
-    rows = []
-    for action in actions:
-        latest = (
-            ProgressRow(action.latest_narrative_on, action.latest_narrative) if action.latest_narrative_on else None
-        )
-        rows.append(action_row(action, state=stored_state(action), latest=latest, plan=action.plan))
-    return rows
+    order = [action.pk for action in page]
+    found = {action.pk: action for action in Action.objects.filter(pk__in=order).for_rows()}
+    return [
+        action_row(found[pk], state=stored_state(found[pk]), latest=_latest_annotated(found[pk]), plan=found[pk].plan)
+        for pk in order
+    ]
+
+
+def actions_led_by(user):
+    """The actions `user` leads (through any of their leads), each once.
+
+    Their ids are read first: as a subquery, PostgreSQL sorted every action of every plan
+    before finding the officer's few hundred (165 ms at county scale; 10 ms this way)."""
+    ids = set(Action.objects.filter(leads__user=user).values_list("pk", flat=True))
+    return Action.objects.filter(pk__in=ids)
 
 
 def actions_awaiting_sign_off(managed_unit_ids, is_admin):

@@ -9,14 +9,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core import roles
 from core.asat import AsAtError, parse_day
+from core.periods import today
 
 from . import export, permissions, rag, selectors, services
 from .filters import PlanFilter
 from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
-from core.periods import today
-from .models import Action, InspectionJudgement, Milestone, Plan
-
+from .models import Action, Milestone, Plan
 
 MY_ACTIONS_PER_PAGE = 20
 PLANS_PER_PAGE = 20
@@ -40,16 +39,15 @@ def _page(request, items, per_page):
 
 def home(request):
     """My actions: the actions the user leads, worst first, a page at a time, from the stored state."""
-    mine = Action.objects.filter(pk__in=Action.objects.filter(leads__user=request.user).values("pk"))
-    page, query = _page(request, mine.for_rows().worst_first(), MY_ACTIONS_PER_PAGE)
+    page, query = _page(request, selectors.actions_led_by(request.user).worst_first().only("pk"), MY_ACTIONS_PER_PAGE)
     awaiting, awaiting_count = [], 0
     if roles.is_admin(request.user) or roles.is_manager(request.user):
         proposed = selectors.actions_awaiting_sign_off(roles.managed_unit_ids(request.user), roles.is_admin(request.user))
         awaiting_count = proposed.count()
-        oldest_first = proposed.for_rows().order_by("completion_proposed_on", "plan__title", "sort_key")
-        awaiting = selectors.stored_rows(oldest_first[:AWAITING_SHOWN])
+        oldest_first = proposed.order_by("completion_proposed_on", "plan__title", "sort_key")
+        awaiting = selectors.rows_for(oldest_first.only("pk")[:AWAITING_SHOWN])
     context = {
-        "page": page, "rows": selectors.stored_rows(page.object_list), "query": query,
+        "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
         "awaiting": awaiting, "awaiting_count": awaiting_count, "today": today(),
     }
     return render(request, "actionplans/home.html", context)

@@ -50,6 +50,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--actions", type=int, default=5000)
     parser.add_argument("--scale", choices=["county"], help="county: 300 plans, 30,000 actions (scripts/benchmark_scale.py)")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look into it")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="plans-bench-")
     drop = None
@@ -66,7 +67,9 @@ def main():
         else:
             single_plan(args)
     finally:
-        if drop:
+        if args.keep:
+            print(f"Database kept: {os.environ['DATABASE_URL']}")
+        elif drop:
             drop()
 
 

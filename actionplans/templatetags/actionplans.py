@@ -1,7 +1,15 @@
 """Tags for what every row of actions shows; tags rather than includes, as a plan page shows hundreds of rows."""
 
+from urllib.parse import quote
+
 from django import template
-from django.utils.html import format_html
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from core.templatetags.rag import rag_badge
 
 register = template.Library()
 
@@ -19,4 +27,76 @@ def update_freshness(row):
         '<strong class="govuk-tag govuk-tag--grey app-freshness govuk-!-margin-top-1">Update overdue</strong>'
         '<span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{}</span>',
         since,
+    )
+
+
+def _url(context, name, pk):
+    """reverse() once per page and name, then the id put in: a plan page reverses hundreds of links."""
+    made = context.render_context.setdefault("actionplans_urls", {})
+    if name not in made:
+        made[name] = reverse(name, args=[_PLACEHOLDER])
+    return made[name].replace(str(_PLACEHOLDER), str(pk))
+
+
+_PLACEHOLDER = 987654321
+
+
+@register.simple_tag(takes_context=True)
+def action_row(context, row, show_plan=False, update_links=False):
+    """One `<tr>` of `includes/action_table.html` for a selectors.ActionRow.
+
+    Python rather than template markup on purpose: a plan page shows up to several hundred
+    rows, and the template language's lookups (about twenty a row) took most of its time.
+    Every value is escaped with `escape` as it goes in; the markup is the GOV.UK table's.
+    """
+    action_url = _url(context, "action_detail", row.pk)
+    first = (
+        f'<a class="govuk-link" href="{action_url}"><span class="govuk-visually-hidden">Action </span>{escape(row.number)}</a>'
+        f'<p class="govuk-body-s govuk-!-margin-bottom-0">{escape(Truncator(row.text).words(30))}</p>'
+    )
+    if row.cross_reference:
+        number, pk = row.cross_reference
+        first += (
+            f'<p class="govuk-body-s">See <a class="govuk-link" href="{_url(context, "action_detail", pk)}">'
+            f"action {escape(number)}</a></p>"
+        )
+    if update_links:
+        back = escape("next=" + quote(context["request"].get_full_path(), safe="/"))
+        first += (
+            '<p class="govuk-body-s govuk-!-margin-top-2 govuk-!-margin-bottom-0">'
+            f'<a class="govuk-link" href="{_url(context, "action_progress", row.pk)}?{back}">Add a progress update'
+            f'<span class="govuk-visually-hidden"> to action {escape(row.number)} of {escape(row.plan_title)}</span></a></p>'
+        )
+    cells = f'<td class="govuk-table__cell">{first}</td>'
+    if show_plan:
+        cells += (
+            f'<td class="govuk-table__cell govuk-body-s"><a class="govuk-link" href="{_url(context, "plan_detail", row.plan_pk)}">'
+            f"{escape(row.plan_title)}</a></td>"
+        )
+    leads = "; ".join(escape(lead.display) for lead in row.leads) or '<span class="govuk-hint">No lead named</span>'
+    cells += f'<td class="govuk-table__cell govuk-body-s">{leads}</td>'
+    timescale = linebreaksbr(row.timescale, autoescape=True) if row.timescale else "—"
+    if row.due_date:
+        timescale += f'<br><span class="govuk-hint">Due {row.due_date:%-d %b %Y}</span>'
+    if row.timescale_needs_review:
+        timescale += '<br><strong class="govuk-tag govuk-tag--yellow">Timescale needs review</strong>'
+    if row.overdue:
+        timescale += '<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    cells += f'<td class="govuk-table__cell govuk-body-s">{timescale}</td>'
+    proposed = " · Completion proposed" if row.completion_proposed else ""
+    cells += (
+        f'<td class="govuk-table__cell govuk-body-s">{rag_badge(row.rag)}'
+        f'<span class="govuk-hint govuk-!-display-block">{escape(row.status_label)}{proposed}</span>{update_freshness(row)}</td>'
+    )
+    if row.latest_progress:
+        progress = (
+            f'<span class="govuk-!-font-weight-bold">{row.latest_progress.date:%-d %b %Y}</span><br>'
+            f"{escape(Truncator(row.latest_progress.narrative).words(25))}"
+        )
+    else:
+        progress = '<span class="govuk-hint">No progress reported</span>'
+    cells += f'<td class="govuk-table__cell govuk-body-s">{progress}</td>'
+    return mark_safe(
+        f'<tr class="govuk-table__row app-action-row" data-action="{escape(row.number)}" '
+        f'data-colour="{escape(row.rag.colour)}">{cells}</tr>'
     )

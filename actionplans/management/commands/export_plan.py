@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans import export
+from actionplans.models import Plan
 from core.asat import AsAtError, parse_day
 from core.periods import today
-from actionplans.models import Plan
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplans import spreadsheet
-from core.models import OrganisationUnit, Profile
 from actionplans.models import InspectionJudgement, Lead
+from core.models import OrganisationUnit, Profile
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
 

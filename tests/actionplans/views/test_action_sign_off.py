@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionplans import rag, services
-from actionplans.models import Action, Plan, ProgressUpdate
+from actionplans.models import Action, ProgressUpdate
 from actionplans.selectors import summaries_of
 from core.periods import today
 

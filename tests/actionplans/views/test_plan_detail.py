@@ -9,7 +9,7 @@ from actionplans import rag
 from actionplans.models import Action, Plan
 from core.periods import today
 
-from ...factories import ActionFactory, AreaFactory, PlanFactory, ProgressUpdateFactory, RecommendationFactory
+from ...factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory, RecommendationFactory
 from ..conftest import LARGE, SMALL
 
 pytestmark = pytest.mark.django_db
@@ -133,3 +133,16 @@ def test_query_count_does_not_grow(client, mandy, division, lead, plan_of, queri
     assert queries_of(reverse("plan_detail", args=[large.pk]) + query) == small
     with django_assert_max_num_queries(15):
         client.get(reverse("plan_detail", args=[large.pk]) + query)
+
+
+def test_everything_typed_is_escaped_in_the_rows(client, mandy, plan):
+    nasty = '<script>alert("x")</script>'
+    lead = LeadFactory(name=f"Lead {nasty}")
+    action = ActionFactory(area=AreaFactory(plan=plan), number="1<b>", text=f"Text {nasty}", timescale=f"March 2011 {nasty}",
+                           leads=[lead])
+    ProgressUpdateFactory(action=action, narrative=f"Progress {nasty}")
+    client.force_login(mandy)
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "<script>" not in page.split("<main", 1)[1].split("</main>")[0]
+    assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 4
+    assert 'data-action="1&lt;b&gt;"' in page
