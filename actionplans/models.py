@@ -315,9 +315,9 @@ class Action(models.Model):
         "RAG", max_length=10, choices=COLOUR_CHOICES, default=GREY, editable=False, db_index=True
     )
     rag_reason = models.TextField("RAG reason", blank=True, default="Not yet rated", editable=False)
-    overdue = models.BooleanField(default=False, editable=False, db_index=True)
+    overdue = models.BooleanField(default=False, editable=False)
     latest_update_on = models.DateField(null=True, blank=True, editable=False)
-    update_overdue = models.BooleanField(default=False, editable=False, db_index=True)
+    update_overdue = models.BooleanField(default=False, editable=False)
     rated_on = models.DateField(null=True, blank=True, editable=False)
 
     STATE_FIELDS = [
@@ -333,6 +333,12 @@ class Action(models.Model):
     class Meta:
         ordering = ["plan", "sort_key"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="unique_action_number")]
+        # The plans list asks "has this plan any Red (overdue, update overdue) action?" of each plan.
+        indexes = [
+            models.Index(fields=["plan", "rag_colour"], name="action_plan_rag"),
+            models.Index(fields=["plan", "overdue"], name="action_plan_overdue"),
+            models.Index(fields=["plan", "update_overdue"], name="action_plan_update_overdue"),
+        ]
 
     def __str__(self):
         return f"Action {self.number}"
