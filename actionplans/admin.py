@@ -83,12 +83,16 @@ class ActionInline(admin.StackedInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(SimpleHistoryAdmin):
+class RecommendationAdmin(StoresActionState, SimpleHistoryAdmin):
     list_display = ["number", "plan", "area", "short_text", "page_reference"]
     list_filter = ["plan"]
     search_fields = ["number", "text", "plan__title"]
     list_select_related = ["plan", "area"]
     inlines = [ActionInline]
+
+    def actions_touched(self, obj):
+        # Its inline edits and adds actions: their timescales and due dates feed their state.
+        return Action.objects.filter(recommendation_id=obj.pk)
 
     @admin.display(description="Recommendation")
     def short_text(self, obj):
@@ -186,8 +190,13 @@ class ProgressUpdateAdmin(StoresActionState, SimpleHistoryAdmin):
     list_select_related = ["action", "author"]
     raw_id_fields = ["action", "author"]
 
+    def save_model(self, request, obj, form, change):
+        # An update moved to another action leaves the first one's state to refresh too.
+        obj.action_before = ProgressUpdate.objects.filter(pk=obj.pk).values_list("action_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+
     def actions_touched(self, obj):
-        return Action.objects.filter(pk=obj.action_id)
+        return Action.objects.filter(pk__in={obj.action_id, getattr(obj, "action_before", None)} - {None})
 
 
 @admin.register(Area)

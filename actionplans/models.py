@@ -318,7 +318,7 @@ class Action(models.Model):
     overdue = models.BooleanField(default=False, editable=False)
     latest_update_on = models.DateField(null=True, blank=True, editable=False)
     update_overdue = models.BooleanField(default=False, editable=False)
-    rated_on = models.DateField(null=True, blank=True, editable=False)
+    rated_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
 
     STATE_FIELDS = [
         "current_status", "current_status_on", "rag_colour", "rag_reason", "overdue",

@@ -174,6 +174,9 @@ class ActionState:
     overdue: bool
     latest_update_on: date | None
     update_overdue: bool
+    # The day freshness counts from: the latest update, else the plan's source date.
+    update_overdue_since: date | None = None
+    completion_proposed: bool = False  # on the day, awaiting a manager's sign-off
 
     @property
     def status_label(self):
@@ -191,6 +194,8 @@ def action_state(*, scheme, updates, due_date, on, timescale_completed=False, co
         latest = day
     proposed = bool(completion_proposed_on and completion_proposed_on <= on)
     return ActionState(
+        update_overdue_since=latest or source_date,
+        completion_proposed=proposed,
         status=status,
         status_reported_on=reported_on,
         rag=action_rag(scheme, status, due_date, on, completion_proposed=proposed),

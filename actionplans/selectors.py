@@ -18,7 +18,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from core.periods import today
 from core.rag import Rag
 
-from . import asat, rag, timescales
+from . import asat, rag
 from .models import Action, InspectionJudgement, Lead, Milestone, ProgressUpdate
 
 
@@ -173,7 +173,6 @@ def _plan_milestones(plan):
 
 def action_row(action, *, state, latest, plan, milestones=(), leads=None):
     """One action's row from its fields, its state on the day (a rag.ActionState) and its latest narrated update."""
-    needs_review = action.timescale_kind == timescales.UNREADABLE and not action.due_date_set
     return ActionRow(
         pk=action.pk,
         number=action.number,
@@ -186,7 +185,7 @@ def action_row(action, *, state, latest, plan, milestones=(), leads=None):
         leads=_lead_rows(action.leads.all()) if leads is None else leads,
         timescale=action.timescale,
         due_date=action.due_date,
-        timescale_needs_review=needs_review,
+        timescale_needs_review=action.timescale_needs_review,
         status=state.status,
         status_label=state.status_label,
         status_reported_on=state.status_reported_on,
@@ -194,17 +193,19 @@ def action_row(action, *, state, latest, plan, milestones=(), leads=None):
         overdue=state.overdue,
         latest_update_on=state.latest_update_on,
         update_overdue=state.update_overdue,
-        update_overdue_since=state.latest_update_on or plan.source_date,
+        update_overdue_since=state.update_overdue_since,
         latest_progress=ProgressRow(latest.date, latest.narrative) if latest else None,
-        completion_proposed=action.completion_proposed_on is not None,
+        completion_proposed=state.completion_proposed,
         cross_reference=(action.cross_reference.number, action.cross_reference_id) if action.cross_reference_id else None,
         milestones=milestones,
     )
 
 
 def stored_state(action):
-    """The state stored on the action, as a rag.ActionState."""
+    """The state stored on the action, as a rag.ActionState (today's: `action.plan` must be loaded)."""
     return rag.ActionState(
+        update_overdue_since=action.latest_update_on or action.plan.source_date,
+        completion_proposed=action.completion_proposed_on is not None,
         status=action.current_status,
         status_reported_on=action.current_status_on,
         rag=Rag(action.rag_colour, action.rag_reason),

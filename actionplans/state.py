@@ -8,13 +8,14 @@ passes its due date overnight turns Red.
 """
 
 from django.db import transaction
+from django.db.models import Q
 
 from core.periods import today
 
 from . import rag, timescales
 from .models import Action, ProgressUpdate
 
-IDS_PER_UPDATE = 900  # under SQLite's oldest limit of 999 parameters a statement
+IDS_PER_UPDATE = 900  # actions rated in one transaction; under SQLite's oldest limit of 999 parameters
 
 INPUTS = [
     "pk", "plan__rag_scheme", "plan__source_date", "plan__update_interval_months",
@@ -62,7 +63,6 @@ def computed(actions, day):
     return result
 
 
-@transaction.atomic
 def refresh(actions=None, on=None):
     """Rate `actions` (a queryset; every action when None) on `on` (today) and store what changed.
 
@@ -70,25 +70,40 @@ def refresh(actions=None, on=None):
     """
     day = on or today()
     actions = Action.objects.all() if actions is None else actions
-    fresh = computed(actions, day)
+    ids = list(actions.order_by("pk").values_list("pk", flat=True))
+    return sum(_refresh_chunk(ids[start : start + IDS_PER_UPDATE], day) for start in range(0, len(ids), IDS_PER_UPDATE))
+
+
+@transaction.atomic
+def _refresh_chunk(ids, day):
+    chunk = Action.objects.filter(pk__in=ids)
+    # The rows are locked before their history is read (PostgreSQL): a progress update saved meanwhile
+    # either waits for this or is read by it, and is never overwritten with the state from before it.
+    current = {pk: values for pk, *values in chunk.select_for_update().values_list("pk", *Action.STATE_FIELDS)}
+    fresh = computed(chunk, day)
     # Actions that come to the same state are written together, one UPDATE per distinct state:
     # a plan's actions share a handful of statuses, due dates and report dates, and bulk_update's
     # CASE per row costs about a millisecond an action.
     changed = {}
-    current = actions.order_by().values_list("pk", *Action.STATE_FIELDS).iterator(chunk_size=5000)
-    for pk, *values in current:
-        wanted = fresh.get(pk)
-        if wanted is None:
-            continue
+    for pk, values in current.items():
+        wanted = fresh[pk]
         before = dict(zip(Action.STATE_FIELDS, values))
         # rated_on alone changing is no change worth a write: the rest says the same on the new day.
         if any(before[name] != wanted[name] for name in Action.STATE_FIELDS if name != "rated_on"):
             changed.setdefault(tuple(wanted.items()), []).append(pk)
     for wanted, pks in changed.items():
-        for start in range(0, len(pks), IDS_PER_UPDATE):
-            Action.objects.filter(pk__in=pks[start : start + IDS_PER_UPDATE]).update(**dict(wanted))
-    actions.exclude(rated_on=day).update(rated_on=day)
+        Action.objects.filter(pk__in=pks).update(**dict(wanted))
+    chunk.exclude(rated_on=day).update(rated_on=day)
     return sum(len(pks) for pks in changed.values())
+
+
+def ensure_rated_today():
+    """Lists read the stored state: if today's rating has not run for some actions (a night the timer
+    missed, a database just upgraded), it runs for them now. One indexed query when all is well."""
+    day = today()
+    stale = Action.objects.filter(Q(rated_on__lt=day) | Q(rated_on__isnull=True))
+    if stale.exists():
+        refresh(stale, day)
 
 
 def refresh_action(action):

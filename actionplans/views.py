@@ -11,7 +11,7 @@ from core import roles
 from core.asat import AsAtError, parse_day
 from core.periods import today
 
-from . import export, permissions, rag, selectors, services
+from . import export, permissions, rag, selectors, services, state
 from .filters import PlanFilter
 from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
@@ -39,6 +39,7 @@ def _page(request, items, per_page):
 
 def home(request):
     """My actions: the actions the user leads, worst first, a page at a time, from the stored state."""
+    state.ensure_rated_today()
     page, query = _page(request, selectors.actions_led_by(request.user).worst_first().only("pk"), MY_ACTIONS_PER_PAGE)
     awaiting, awaiting_count = [], 0
     if roles.is_admin(request.user) or roles.is_manager(request.user):
@@ -54,6 +55,7 @@ def home(request):
 
 
 def plan_list(request):
+    state.ensure_rated_today()
     plan_filter = PlanFilter(request.GET, queryset=Plan.objects.all())
     plans = plan_filter.qs if plan_filter.is_valid() else Plan.objects.none()
     page, query = _page(request, plans.select_related("unit").order_by("title"), PLANS_PER_PAGE)

@@ -22,5 +22,7 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@login_not_required  # the regulations want it reachable by someone who cannot get past the login page
+@require_GET
 def accessibility(request):
     return render(request, "pages/accessibility.html")

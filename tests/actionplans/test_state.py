@@ -88,3 +88,37 @@ def test_rerate_is_idempotent_and_turns_what_passed_its_due_date_red(olivia, act
         action.refresh_from_db()
         assert (action.rag_colour, action.overdue, action.rated_on) == (rag.RED, True, datetime.date(2011, 4, 1))
         assert "Past its due date of 31 Mar 2011" in action.rag_reason
+
+
+def test_lists_rate_what_the_night_missed_before_they_read(client, olivia, action):
+    with time_machine.travel(datetime.datetime(2011, 3, 31, 12), tick=False) as traveller:
+        state.refresh_action(action)
+        assert Action.objects.get(pk=action.pk).rag_colour == rag.GREEN
+        traveller.shift(datetime.timedelta(days=1))  # no rerate_actions last night
+        client.force_login(olivia)
+        (row,) = client.get("/").context["rows"]
+        assert row.rag.colour == rag.RED and row.overdue
+        assert Action.objects.get(pk=action.pk).rated_on == datetime.date(2011, 4, 1)
+
+
+def test_an_admin_edit_of_an_action_under_a_recommendation_is_rated_at_once(client, ada, plan, lead):
+    from ..factories import RecommendationFactory
+
+    recommendation = RecommendationFactory(plan=plan, area=AreaFactory(plan=plan))
+    action = ActionFactory(area=recommendation.area, recommendation=recommendation, number="1", timescale="Ongoing")
+    client.force_login(ada)
+    page = client.get(f"/admin/actionplans/recommendation/{recommendation.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and not isinstance(value, list)}
+    data |= {"area": recommendation.area_id, "plan": plan.pk}
+    inline = page.context["inline_admin_formsets"][0].formset
+    data |= {f"{inline.prefix}-{key}": value for key, value in inline.management_form.initial.items()}
+    data |= {
+        f"{inline.prefix}-0-id": action.pk, f"{inline.prefix}-0-recommendation": recommendation.pk,
+        f"{inline.prefix}-0-number": "1", f"{inline.prefix}-0-area": action.area_id, f"{inline.prefix}-0-text": action.text,
+        f"{inline.prefix}-0-timescale": "March 2010", f"{inline.prefix}-0-leads": [lead.pk],
+    }
+    response = client.post(f"/admin/actionplans/recommendation/{recommendation.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors if response.context else response
+    action.refresh_from_db()
+    assert action.timescale == "March 2010" and action.rag_colour == rag.RED and action.overdue
