@@ -230,6 +230,10 @@ class ActionQuerySet(models.QuerySet):
             "leads", Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("author"))
         )
 
+    def responsible_to(self, unit_ids):
+        """Actions whose responsible unit (`Action.responsible_unit_id`: its own, else its plan's) is one of these."""
+        return self.filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True, plan__unit_id__in=unit_ids))
+
     def with_latest_narrative(self, day):
         """Each action's latest progress update with a narrative on or before `day`, as
         `latest_narrative` and `latest_narrative_on`, without loading its history."""

@@ -364,18 +364,17 @@ def actions_led_by(user):
     return Action.objects.filter(pk__in=ids)
 
 
-def actions_awaiting_sign_off(managed_unit_ids, is_admin):
-    """Proposed completions the user may confirm or return: their units' (Action.responsible_unit_id), or every
-    one for an admin. The proposals are found first, by their index: they are few among many actions."""
-    proposed = Action.objects.filter(completion_proposed_on__isnull=False)
+def actions_awaiting_sign_off(user, managed_unit_ids, is_admin):
+    """Proposed completions `user` may confirm or return: their units' but not their own proposals (an admin: all).
+
+    The proposals are found first, by their index: they are few among many actions, and the
+    unit condition alone led SQLite to read every action.
+    """
+    ids = Action.objects.filter(completion_proposed_on__isnull=False).values_list("pk", flat=True)
+    proposed = Action.objects.filter(pk__in=list(ids))
     if is_admin:
         return proposed
-    ids = [
-        pk
-        for pk, unit_id, plan_unit_id in proposed.values_list("pk", "unit_id", "plan__unit_id")
-        if (unit_id or plan_unit_id) in managed_unit_ids
-    ]
-    return Action.objects.filter(pk__in=ids)
+    return proposed.responsible_to(managed_unit_ids).exclude(completion_proposed_by=user)
 
 
 def summaries_of(plans):

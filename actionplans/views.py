@@ -43,7 +43,9 @@ def home(request):
     page, query = _page(request, selectors.actions_led_by(request.user).worst_first().only("pk"), MY_ACTIONS_PER_PAGE)
     awaiting, awaiting_count = [], 0
     if roles.is_admin(request.user) or roles.is_manager(request.user):
-        proposed = selectors.actions_awaiting_sign_off(roles.managed_unit_ids(request.user), roles.is_admin(request.user))
+        proposed = selectors.actions_awaiting_sign_off(
+            request.user, roles.managed_unit_ids(request.user), roles.is_admin(request.user)
+        )
         awaiting_count = proposed.count()
         oldest_first = proposed.order_by("completion_proposed_on", "plan__title", "sort_key")
         awaiting = selectors.rows_for(oldest_first.only("pk")[:AWAITING_SHOWN])

@@ -5,7 +5,6 @@ everything else has a safe default. See README.md, "Configuration".
 """
 
 import os
-import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -143,7 +142,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 # The admin import keeps an upload here between its preview and its confirmation (core.admin_import);
 # with several servers it must be a folder they share.
-IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", str(Path(tempfile.gettempdir()) / "improvement-plans-imports"))
+IMPORT_STAGING_DIR = os.environ.get("IMPORT_STAGING_DIR", str(BASE_DIR / "var" / "imports"))
 IMPORT_MAX_UPLOAD_MB = int(os.environ.get("IMPORT_MAX_UPLOAD_MB", "20"))
 
 # Security: strict by default once DEBUG is off (manage.py check --deploy is clean).

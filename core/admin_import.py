@@ -11,9 +11,12 @@ The page (`<model>/import/`, linked from the changelist) runs the import as a dr
 and shows, row by row, what it would do (new, updated, unchanged) with its warnings,
 or every error (row, column, reason) with nothing saved. Confirming runs it for real
 on the same bytes, kept on the server between the two steps under a random token
-held in the session (never re-uploaded, never in the page), and deleted afterwards.
+held in the session (the page only echoes it back, CSRF-protected), checked against
+the digest taken at upload, and deleted afterwards.
 """
 
+import hashlib
+import os
 import re
 import secrets
 import shutil
@@ -24,7 +27,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -57,13 +60,24 @@ class UploadForm(forms.Form):
 
 
 def _staging_dir():
-    return Path(settings.IMPORT_STAGING_DIR)
+    base = Path(settings.IMPORT_STAGING_DIR)
+    base.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # Another local user's folder (made first, in a shared place) could read or swap uploads.
+    found = base.stat()
+    if found.st_uid != os.getuid() or found.st_mode & 0o077:
+        raise ImproperlyConfigured(
+            f"IMPORT_STAGING_DIR {base} must belong to this service's user and be closed to others (chmod 700)."
+        )
+    return base
+
+
+def digest(data):
+    return hashlib.sha256(data).hexdigest()
 
 
 def stage(data):
     """Keep an upload on the server; the token that finds it again."""
     base = _staging_dir()
-    base.mkdir(mode=0o700, parents=True, exist_ok=True)
     for old in base.iterdir():
         if old.is_dir() and time.time() - old.stat().st_mtime > STALE_AFTER_SECONDS:
             shutil.rmtree(old, ignore_errors=True)
@@ -142,13 +156,17 @@ class ImportAdminMixin:
             except ImportErrors as errors:
                 return self.render_import(request, form, filename=upload.name, errors=errors.errors)
             else:
-                request.session[self.session_key] = {"token": stage(data), "filename": upload.name}
+                request.session[self.session_key] = {
+                    "token": stage(data), "filename": upload.name, "digest": digest(data),
+                }
                 return self.render_import(request, form, filename=upload.name, result=result)
         return self.render_import(request, form)
 
     def confirm_import(self, request):
         kept = request.session.get(self.session_key) or {}
         data = staged(kept.get("token")) if request.POST.get("token") == kept.get("token") else None
+        if data is not None and digest(data) != kept.get("digest"):
+            data = None  # changed on disk since the preview: what was previewed is not what would be saved
         if data is None:
             messages.error(request, "That preview is no longer available (it was replaced or has expired): upload the file again.")
             return redirect(self.import_url())

@@ -8,6 +8,7 @@ import re
 import time
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Permission
@@ -308,15 +309,29 @@ def test_uploads_left_for_a_day_are_removed_when_the_next_is_kept(admin_client, 
 
 def test_confirm_runs_the_import_again_and_saves_nothing_if_the_rows_no_longer_validate(admin_client, staging):
     preview = upload(admin_client, csv_bytes(ROWS), "plan.csv")
-    token = confirm_form(preview)["token"]
-    # Meanwhile someone saved plan rows that make the file's cross-reference ambiguous: simulated here
-    # by changing the kept bytes, which is all the confirm step reads.
-    (staging / token / "upload").write_bytes(b"Plan,Area,Action No,Action,Status\nAdmin plan,A,1,x,Nope\n")
+    # Meanwhile someone made the plan a business plan: its statuses are no longer the file's.
+    Plan.objects.create(title="Admin plan", source=Plan.BUSINESS_PLAN)
     response = confirm(admin_client, preview)
     assert response.status_code == 200
-    assert table_rows(response)[0][:2] == ["2", "Status"]
-    assert Plan.objects.count() == 0 and Action.objects.count() == 0
+    assert "Nothing was imported" in text_of(response)
+    assert Plan.objects.count() == 1 and Action.objects.count() == 0
     assert staged_files(staging) == []
+
+
+def test_bytes_changed_on_the_server_after_the_preview_are_refused(admin_client, staging):
+    preview = upload(admin_client, csv_bytes(ROWS), "plan.csv")
+    token = confirm_form(preview)["token"]
+    (staging / token / "upload").write_bytes(b"Plan,Area,Action No,Action\nOther plan,A,1,Not what was previewed\n")
+    response = confirm(admin_client, preview)
+    assert Plan.objects.count() == 0 and Action.objects.count() == 0
+    assert "no longer available" in " ".join(str(m) for m in response.wsgi_request._messages)
+
+
+def test_a_staging_folder_open_to_others_is_refused(admin_client, staging):
+    staging.mkdir(mode=0o777)
+    staging.chmod(0o777)
+    with pytest.raises(ImproperlyConfigured):
+        upload(admin_client, csv_bytes(ROWS), "plan.csv")
 
 
 # --- Errors ---------------------------------------------------------------------------------

@@ -68,6 +68,14 @@ def test_managers_see_completions_awaiting_their_sign_off(client, olivia, mandy,
     assert client.get(reverse("home")).context["awaiting"] == []
 
 
+def test_a_managers_own_proposal_is_not_listed_for_their_sign_off(client, mandy, dmitri, action):
+    services.propose_completion(action=action, author=mandy, narrative="Done")
+    client.force_login(mandy)
+    assert client.get(reverse("home")).context["awaiting"] == []
+    client.force_login(dmitri)
+    assert numbers(client.get(reverse("home")), "awaiting") == [action.number]
+
+
 def test_an_officer_who_leads_nothing_is_told_so(client, oscar):
     client.force_login(oscar)
     assert "You do not lead any actions yet" in client.get(reverse("home")).content.decode()
