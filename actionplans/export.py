@@ -67,10 +67,10 @@ def milestone_rows(report):
     ]
 
 
-def export_plan(plan, day, file_format):
+def export_plan(plan, day, file_format, filters=None):
     """(bytes, content type, file name) of the plan as at `day` in CSV or XLSX."""
     headers = [column.name for column in PLAN_COLUMNS] + EXPORT_ONLY_COLUMNS
-    report = selectors.plan_report(plan, day)
+    report = selectors.plan_report(plan, day, filters)
     rows = plan_rows(report)
     stem = re.sub(r"[^A-Za-z0-9]+", "-", plan.title).strip("-").lower() or "plan"
     stem = f"{stem}-as-at-{day.isoformat()}"

@@ -7,8 +7,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from core.periods import today
+from core.rag import COLOUR_CHOICES
 
 from . import rag
+from .models import Lead
+from .selectors import PlanFilters
 
 
 class ReportedDateField(DateInputField):
@@ -142,3 +145,29 @@ class SignOffForm(VersionedForm):
             self.add_error("comment", "Enter a comment saying why the completion is returned")
         return cleaned
 
+
+
+class PlanReportFilterForm(forms.Form):
+    """Which actions of a plan to show or download: `selectors.PlanFilters` from the query string."""
+
+    area = forms.TypedChoiceField(label="Area", required=False, coerce=int, empty_value=None)
+    lead = forms.TypedChoiceField(label="Lead", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="Status", required=False)
+    rag = forms.ChoiceField(label="RAG", required=False, choices=[("", "Any colour"), *COLOUR_CHOICES])
+    overdue = forms.BooleanField(label="Only overdue actions", required=False)
+    update_overdue = forms.BooleanField(label="Only actions with an update overdue", required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        kwargs.setdefault("auto_id", "filter-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [("", "Any area"), *plan.areas.order_by("order", "id").values_list("pk", "title")]
+        leads = Lead.objects.filter(actions__plan=plan).distinct().order_by("name").values_list("pk", "name")
+        self.fields["lead"].choices = [("", "Any lead"), *leads]
+        statuses = [(status, rag.STATUS_LABELS[status]) for status in rag.SCHEME_STATUSES[plan.rag_scheme]]
+        self.fields["status"].choices = [("", "Any status"), *statuses]
+
+    def filters(self):
+        """The filters asked for; none when the query string names no valid ones (the page says so)."""
+        if not self.is_valid():
+            return PlanFilters()
+        return PlanFilters(**{name: value for name, value in self.cleaned_data.items() if value})

@@ -13,7 +13,7 @@ from core.periods import today
 
 from . import export, permissions, rag, selectors, services, state
 from .filters import PlanFilter
-from .forms import ProgressUpdateForm, ProposeCompletionForm, SignOffForm
+from .forms import PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
 from .models import Action, Milestone, Plan
 
@@ -73,20 +73,25 @@ def plan_list(request):
 def plan_detail(request, pk):
     plan = get_object_or_404(Plan.objects.select_related("unit"), pk=pk)
     day, as_at_error = _as_at(request)
+    filter_form = PlanReportFilterForm(request.GET, plan=plan)
+    filters = filter_form.filters()
     file_format = request.GET.get("format")
     if file_format:
         if file_format not in {"csv", "xlsx"}:
             return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
-        content, content_type, filename = export.export_plan(plan, day, file_format)
+        content, content_type, filename = export.export_plan(plan, day, file_format, filters)
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    report = selectors.plan_report(plan, day)
-    return render(
-        request,
-        "actionplans/plan_detail.html",
-        {"plan": plan, "report": report, "day": day, "as_at_error": as_at_error},
-    )
+    report = selectors.plan_report(plan, day, filters)
+    shown = request.GET.copy()
+    shown.pop("format", None)
+    shown["as_at"] = day.isoformat()
+    context = {
+        "plan": plan, "report": report, "day": day, "as_at_error": as_at_error,
+        "filter_form": filter_form, "download_query": shown.urlencode(),
+    }
+    return render(request, "actionplans/plan_detail.html", context)
 
 
 def _action_for_page(pk):
