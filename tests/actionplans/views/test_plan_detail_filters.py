@@ -43,7 +43,7 @@ def test_a_value_not_of_this_plan_is_said_and_everything_shown(client, mandy, pl
     client.force_login(mandy)
     response = client.get(reverse("plan_detail", args=[plan.pk]) + "?area=999999&status=cancelled")
     assert [row.number for row in response.context["report"].rows] == ["1", "2", "3"]
-    assert "That area is not one of this plan's" in response.content.decode()
+    assert "That area is not one of the choices" in response.content.decode()
 
 
 def test_the_download_has_the_actions_shown(client, mandy, plan, actions):
