@@ -1,6 +1,9 @@
 # Organisation units and profiles move here from actionplans. This migration only tells Django's
 # state that core owns them, still in their old tables; 0002 renames the tables, so no row is copied
 # or lost (tests/core/test_migrations.py upgrades a database of the old shape).
+#
+# The one place core depends on an app: its history starts inside actionplans 0001. When the
+# migrations are next squashed, core 0001 should create its own tables and this dependency go.
 
 import django.db.models.deletion
 from django.conf import settings
