@@ -412,21 +412,22 @@ def write_xlsx(sheets):
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    wrapped = Alignment(wrap_text=True, vertical="top")
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title)
         sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for row in rows:
+            sheet.column_dimensions[cell.column_letter].width = 24
+        # Cells are found by row and column: openpyxl's max_row and sheet[n] scan every cell (quadratic).
+        for number, row in enumerate(rows, start=2):
             sheet.append(row)
-            for cell in sheet[sheet.max_row]:
+            for column in range(1, len(row) + 1):
+                cell = sheet.cell(row=number, column=column)
+                cell.alignment = wrapped
                 # openpyxl would store "=..." as a formula; a text cell is shown, never run.
                 if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
                     cell.data_type = "s"
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 24
-            for cell in column[1:]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.freeze_panes = "A2"
     out = io.BytesIO()
     workbook.save(out)
