@@ -167,7 +167,6 @@ class PlanReportFilterForm(forms.Form):
         self.fields["status"].choices = [("", "Any status"), *statuses]
 
     def filters(self):
-        """The filters asked for; none when the query string names no valid ones (the page says so)."""
-        if not self.is_valid():
-            return PlanFilters()
+        """The filters asked for; a value that is not one of the plan's is left out (the page says so)."""
+        self.is_valid()
         return PlanFilters(**{name: value for name, value in self.cleaned_data.items() if value})

@@ -132,6 +132,10 @@ def test_plan_pages_today_as_at_and_business(page, mandy, demo_plans):
     page.goto(f"{sefton.get_absolute_url()}?as_at=2010-12-31")
     expect(page.get_by_role("heading", level=2, name="Summary as at 31 December 2010")).to_be_visible()
     check_page(page, "sefton-as-at")
+    page.goto(f"{sefton.get_absolute_url()}?rag=red&update_overdue=true&area=999999")
+    expect(page.locator("#filters")).to_have_attribute("open", "")
+    expect(page.locator("#filtered")).to_contain_text("shown, counted below")
+    check_page(page, "sefton-filtered", shot=True)
     kent = demo_plans["kent"]
     page.goto(kent.get_absolute_url())
     check_page(page, "kent", shot=True)

@@ -39,10 +39,12 @@ def test_each_filter(client, mandy, plan, lead, actions):
     assert numbers(client, plan, "?update_overdue=true&rag=green") == ["2"]
 
 
-def test_a_value_not_of_this_plan_is_said_and_everything_shown(client, mandy, plan, actions):
+def test_a_value_not_of_this_plan_is_said_and_left_out(client, mandy, plan, actions):
     client.force_login(mandy)
     response = client.get(reverse("plan_detail", args=[plan.pk]) + "?area=999999&status=cancelled")
     assert [row.number for row in response.context["report"].rows] == ["1", "2", "3"]
+    response = client.get(reverse("plan_detail", args=[plan.pk]) + "?area=999999&rag=blue")
+    assert [row.number for row in response.context["report"].rows] == ["3"]
     assert "That area is not one of the choices" in response.content.decode()
 
 
