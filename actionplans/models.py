@@ -5,6 +5,7 @@ day) come from the pure rules in `timescales.py` and `rag.py`; the models feed
 them the values they hold.
 """
 
+import datetime
 import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -250,7 +251,7 @@ class ActionQuerySet(models.QuerySet):
     def for_rows(self):
         """What a row of a list shows from the stored state (`selectors.rows_for`): no history is read."""
         return (
-            self.select_related("plan", "plan__unit", "area", "recommendation", "cross_reference")
+            self.select_related("plan", "area", "recommendation", "cross_reference")
             .prefetch_related("leads")
             .with_latest_narrative(today())
         )
@@ -270,6 +271,9 @@ class ActionQuerySet(models.QuerySet):
     def worst_first(self):
         """Overdue first, then the soonest due, undated last (My actions)."""
         return self.order_by("-overdue", F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
+
+
+NEVER_RATED = datetime.date(1900, 1, 1)
 
 
 class Action(models.Model):
@@ -322,7 +326,9 @@ class Action(models.Model):
     overdue = models.BooleanField(default=False, editable=False)
     latest_update_on = models.DateField(null=True, blank=True, editable=False)
     update_overdue = models.BooleanField(default=False, editable=False)
-    rated_on = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    # The day the state was computed for; NEVER_RATED until the first time (so "rated before today"
+    # is one indexed comparison, with no NULLs to ask about).
+    rated_on = models.DateField(default=NEVER_RATED, editable=False, db_index=True)
 
     STATE_FIELDS = [
         "current_status", "current_status_on", "rag_colour", "rag_reason", "overdue",

@@ -8,7 +8,6 @@ passes its due date overnight turns Red.
 """
 
 from django.db import transaction
-from django.db.models import Q
 
 from core.periods import today
 
@@ -101,7 +100,7 @@ def ensure_rated_today():
     """Lists read the stored state: if today's rating has not run for some actions (a night the timer
     missed, a database just upgraded), it runs for them now. One indexed query when all is well."""
     day = today()
-    stale = Action.objects.filter(Q(rated_on__lt=day) | Q(rated_on__isnull=True))
+    stale = Action.objects.filter(rated_on__lt=day)
     if stale.exists():
         refresh(stale, day)
 

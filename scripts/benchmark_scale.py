@@ -76,7 +76,7 @@ def run(print_line):
     from django.test.utils import CaptureQueriesContext
 
     from actionplans import spreadsheet, state
-    from actionplans.models import Action, Lead, Plan, ProgressUpdate
+    from actionplans.models import NEVER_RATED, Action, Lead, Plan, ProgressUpdate
     from core.models import OrganisationUnit, Profile
 
     started = time.perf_counter()
@@ -116,7 +116,7 @@ def run(print_line):
         rerate_started = time.perf_counter()
         tomorrow_changed = state.refresh()
         tomorrow_run = time.perf_counter() - rerate_started
-    Action.objects.update(rated_on=None, rag_colour="grey", rag_reason="Not yet rated", current_status="")
+    Action.objects.update(rated_on=NEVER_RATED, rag_colour="grey", rag_reason="Not yet rated", current_status="")
     rerate_started = time.perf_counter()
     all_changed = state.refresh()
     afresh = time.perf_counter() - rerate_started

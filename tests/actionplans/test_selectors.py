@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from actionplans import rag
+from actionplans.models import NEVER_RATED
 from actionplans.selectors import PlanFilters, plan_report
 from core.periods import today
 
@@ -90,5 +91,5 @@ def test_the_report_is_plain_frozen_data_that_serialises(kent):
 def test_as_at_and_today_agree_when_nothing_changed_since(kent):
     # Today from the stored state, "as at" today from the history: the same rows.
     stored = plan_report(kent)
-    kent.actions.update(rated_on=None)
+    kent.actions.update(rated_on=NEVER_RATED)
     assert plan_report(kent) == stored

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from actionplans import rag
-from actionplans.models import Action, Plan
+from actionplans.models import NEVER_RATED, Action, Plan
 from core.periods import today
 
 from ...factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory, RecommendationFactory
@@ -79,7 +79,7 @@ def test_today_reads_the_stored_state_and_it_equals_the_history(client, mandy, p
     ProgressUpdateFactory(action=action, date=today(), status=rag.AT_RISK)
     client.force_login(mandy)
     (stored,) = report(client, plan).rows
-    Action.objects.filter(pk=action.pk).update(rated_on=None)  # stale: the page computes from history instead
+    Action.objects.filter(pk=action.pk).update(rated_on=NEVER_RATED)  # stale: the page computes from history instead
     (computed,) = report(client, plan).rows
     assert stored == computed and stored.rag.colour == rag.RED
 
