@@ -10,6 +10,15 @@ from core.rag import COLOUR_CHOICES
 
 from .models import Action, Lead, Plan, Recommendation
 
+class PlanFilterForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read each choice list once: looping over a queryset's choices in a template counts it first.
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                field.widget.choices = list(iter(field.choices))  # iter(): list() alone asks len(), a COUNT
+
+
 class PlanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search", help_text="Words from a plan's title, a recommendation or an action"
@@ -34,6 +43,7 @@ class PlanFilter(django_filters.FilterSet):
 
     class Meta:
         model = Plan
+        form = PlanFilterForm
         fields = ["q", "source", "unit", "status", "lead", "rag", "overdue", "update_overdue"]
 
     def search(self, queryset, name, value):
