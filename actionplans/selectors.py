@@ -360,7 +360,7 @@ def actions_led_by(user):
 
     Their ids are read first: as a subquery, PostgreSQL sorted every action of every plan
     before finding the officer's few hundred (165 ms at county scale; 10 ms this way)."""
-    ids = set(Action.objects.filter(leads__user=user).values_list("pk", flat=True))
+    ids = set(Action.objects.filter(leads__user=user).order_by().values_list("pk", flat=True))
     return Action.objects.filter(pk__in=ids)
 
 
@@ -370,7 +370,8 @@ def actions_awaiting_sign_off(user, managed_unit_ids, is_admin):
     The proposals are found first, by their index: they are few among many actions, and the
     unit condition alone led SQLite to read every action.
     """
-    ids = Action.objects.filter(completion_proposed_on__isnull=False).values_list("pk", flat=True)
+    # No ordering: Action's default (plan title) made SQLite walk every action by plan (7 ms).
+    ids = Action.objects.filter(completion_proposed_on__isnull=False).order_by().values_list("pk", flat=True)
     proposed = Action.objects.filter(pk__in=list(ids))
     if is_admin:
         return proposed
