@@ -1,21 +1,20 @@
 """Tags for what every row of actions shows; tags rather than includes, as a plan page shows hundreds of rows."""
 
+from html import escape  # the standard library's: Django's adds a lazy-string wrapper per call
 from urllib.parse import quote
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
-from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from core.templatetags.rag import rag_badge
+from core.templatetags.rag import badge_html
 
 register = template.Library()
 
 
-@register.simple_tag
-def update_freshness(row):
+def freshness_html(row):
     """DOMAIN.md "Update freshness": beside the RAG badge, never instead of it. `row` is a selectors.ActionRow."""
     if not row.update_overdue:
         return ""
@@ -23,11 +22,15 @@ def update_freshness(row):
         since = f"No update since {row.latest_update_on:%-d %b %Y}"
     else:
         since = f"No update since the plan began on {row.update_overdue_since:%-d %b %Y}"
-    return format_html(
+    return (
         '<strong class="govuk-tag govuk-tag--grey app-freshness govuk-!-margin-top-1">Update overdue</strong>'
-        '<span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{}</span>',
-        since,
+        f'<span class="govuk-hint govuk-!-display-block govuk-!-margin-bottom-0">{escape(since)}</span>'
     )
+
+
+@register.simple_tag
+def update_freshness(row):
+    return mark_safe(freshness_html(row))
 
 
 def _url(context, name, pk):
@@ -85,8 +88,8 @@ def action_row(context, row, show_plan=False, update_links=False):
     cells += f'<td class="govuk-table__cell govuk-body-s">{timescale}</td>'
     proposed = " · Completion proposed" if row.completion_proposed else ""
     cells += (
-        f'<td class="govuk-table__cell govuk-body-s">{rag_badge(row.rag)}'
-        f'<span class="govuk-hint govuk-!-display-block">{escape(row.status_label)}{proposed}</span>{update_freshness(row)}</td>'
+        f'<td class="govuk-table__cell govuk-body-s">{badge_html(row.rag)}'
+        f'<span class="govuk-hint govuk-!-display-block">{escape(row.status_label)}{proposed}</span>{freshness_html(row)}</td>'
     )
     if row.latest_progress:
         progress = (
