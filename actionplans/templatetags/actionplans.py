@@ -46,7 +46,7 @@ _PLACEHOLDER = 987654321
 
 @register.simple_tag(takes_context=True)
 def action_row(context, row, show_plan=False, update_links=False):
-    """One `<tr>` of `includes/action_table.html` for a selectors.ActionRow.
+    """One `<tr>` of `action_table` for a selectors.ActionRow.
 
     Python rather than template markup on purpose: a plan page shows up to several hundred
     rows, and the template language's lookups (about twenty a row) took most of its time.
@@ -102,4 +102,28 @@ def action_row(context, row, show_plan=False, update_links=False):
     return mark_safe(
         f'<tr class="govuk-table__row app-action-row" data-action="{escape(row.number)}" '
         f'data-colour="{escape(row.rag.colour)}">{cells}</tr>'
+    )
+
+
+_HEAD = (
+    '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+    '<th scope="col" class="govuk-table__header">Action</th>{plan}'
+    '<th scope="col" class="govuk-table__header">Leads</th>'
+    '<th scope="col" class="govuk-table__header">Timescale</th>'
+    '<th scope="col" class="govuk-table__header">RAG</th>'
+    '<th scope="col" class="govuk-table__header">Latest progress</th></tr></thead>'
+)
+
+
+@register.simple_tag(takes_context=True)
+def action_table(context, rows, caption, show_plan=False, update_links=False):
+    """A GOV.UK table of action rows (selectors.ActionRow): `show_plan` adds the plan column,
+    `update_links` a link under each action to its short update page (for the user's own actions).
+    A tag, like `action_row`: a plan page has a table for each of its recommendations."""
+    plan = '<th scope="col" class="govuk-table__header">Plan</th>' if show_plan else ""
+    body = "".join(action_row(context, row, show_plan, update_links) for row in rows)
+    return mark_safe(
+        '<div class="app-table-wrap"><table class="govuk-table">'
+        f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(caption)}</caption>'
+        f'{_HEAD.format(plan=plan)}<tbody class="govuk-table__body">{body}</tbody></table></div>'
     )
