@@ -61,10 +61,10 @@ class PlanFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=Action.objects.filter(leads=value).values("plan_id"))
 
     def filter_rag(self, queryset, name, value):
-        return queryset.with_actions_rated(value)
+        return queryset.with_actions_where(rag_colour=value)
 
     def filter_overdue(self, queryset, name, value):
-        return queryset.with_overdue_actions() if value else queryset
+        return queryset.with_actions_where(overdue=True) if value else queryset
 
     def filter_update_overdue(self, queryset, name, value):
-        return queryset.with_update_overdue_actions() if value else queryset
+        return queryset.with_actions_where(update_overdue=True) if value else queryset

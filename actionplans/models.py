@@ -16,7 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from core.models import OrganisationUnit
 from core.periods import today
-from core.rag import COLOUR_CHOICES, COLOUR_ORDER, GREY, Rag
+from core.rag import COLOUR_CHOICES, COLOUR_ORDER, GREY
 
 from . import rag, timescales
 
@@ -68,14 +68,9 @@ class Lead(models.Model):
 
 
 class PlanQuerySet(models.QuerySet):
-    def with_actions_rated(self, colour):
-        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), rag_colour=colour)))
-
-    def with_overdue_actions(self):
-        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), overdue=True)))
-
-    def with_update_overdue_actions(self):
-        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), update_overdue=True)))
+    def with_actions_where(self, **stored_state):
+        """Plans with at least one action in that stored state, e.g. `rag_colour="red"` or `overdue=True`."""
+        return self.filter(Exists(Action.objects.filter(plan=OuterRef("pk"), **stored_state)))
 
 
 class Plan(models.Model):
@@ -145,7 +140,6 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("plan_detail", args=[self.pk])
-
 
 
 class InspectionJudgement(models.Model):
@@ -424,20 +418,11 @@ class Action(models.Model):
         narrated = [update for update in self.updates_on(day) if update.narrative]
         return narrated[-1] if narrated else None
 
-    def rag_on(self, day, scheme=None):
+    def rag_on(self, day):
         return self.state_on(day).rag
 
     def is_overdue(self, day):
         return self.state_on(day).overdue
-
-    @property
-    def rag(self):
-        """Today's rating, as stored."""
-        return Rag(self.rag_colour, self.rag_reason)
-
-    @property
-    def status_label(self):
-        return rag.status_label(self.current_status)
 
     @property
     def completion_proposed(self):
@@ -477,11 +462,6 @@ class Milestone(models.Model):
         super().save(*args, **kwargs)
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
-    def only_statuses(self):
-        return self.only("id", "action_id", "date", "status", "narrative")
-
-
 class ProgressUpdate(models.Model):
     """A dated progress report on an action, and the status it set at the time."""
 
@@ -499,7 +479,6 @@ class ProgressUpdate(models.Model):
     source = models.CharField(max_length=20, choices=SOURCES, default=WEB)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ProgressUpdateQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

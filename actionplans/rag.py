@@ -160,8 +160,13 @@ def is_update_overdue(status, latest_update_on, source_date, interval_months, on
     on day `on` (an action with none counts from the plan's source date; with neither, nothing to count)."""
     if status in {COMPLETED, CANCELLED}:
         return False
-    since = latest_update_on or source_date
+    since = freshness_since(latest_update_on, source_date)
     return bool(since and since < add_months(on, -interval_months))
+
+
+def freshness_since(latest_update_on, source_date):
+    """The day update freshness counts from: the latest update, else the plan's source date."""
+    return latest_update_on or source_date
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ def action_state(*, scheme, updates, due_date, on, timescale_completed=False, co
         latest = day
     proposed = bool(completion_proposed_on and completion_proposed_on <= on)
     return ActionState(
-        update_overdue_since=latest or source_date,
+        update_overdue_since=freshness_since(latest, source_date),
         completion_proposed=proposed,
         status=status,
         status_reported_on=reported_on,

@@ -204,7 +204,7 @@ def action_row(action, *, state, latest, plan, milestones=(), leads=None):
 def stored_state(action):
     """The state stored on the action, as a rag.ActionState (today's: `action.plan` must be loaded)."""
     return rag.ActionState(
-        update_overdue_since=action.latest_update_on or action.plan.source_date,
+        update_overdue_since=rag.freshness_since(action.latest_update_on, action.plan.source_date),
         completion_proposed=action.completion_proposed_on is not None,
         status=action.current_status,
         status_reported_on=action.current_status_on,

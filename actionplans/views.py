@@ -112,6 +112,24 @@ def _progress_form_options(action):
     return {"scheme": action.plan.rag_scheme, "completed": action.status_on(today()) == rag.COMPLETED}
 
 
+def _row_today(action):
+    """The action's row on its own pages: today's state, from its history (the page has it loaded)."""
+    day = today()
+    return selectors.action_row(action, state=action.state_on(day), latest=action.latest_update_on_day(day), plan=action.plan)
+
+
+def _new_progress_form(action):
+    day = today()
+    initial = {**_versioned_initial(action), "date": day, "status": action.status_on(day) or None}
+    return ProgressUpdateForm(**_progress_form_options(action), initial=initial)
+
+
+def _safe_next(request, value):
+    """Where to go back to after a write: only somewhere on this site."""
+    allowed = url_has_allowed_host_and_scheme(value, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return value if value and allowed else ""
+
+
 def _render_action(request, action, status=200, **forms):
     day = today()
     can_update = permissions.can_update(request.user, action)
@@ -120,9 +138,7 @@ def _render_action(request, action, status=200, **forms):
     context = {
         "action": action,
         "plan": action.plan,
-        "row": selectors.action_row(
-            action, state=action.state_on(day), latest=action.latest_update_on_day(day), plan=action.plan
-        ),
+        "row": _row_today(action),
         "updates": list(reversed(list(action.progress_updates.all()))),
         "milestones": list(action.milestones.all()),
         "changes": action_changes(action),
@@ -131,9 +147,7 @@ def _render_action(request, action, status=200, **forms):
         "today": day,
     }
     if can_update:
-        context["progress_form"] = forms.get("progress_form") or ProgressUpdateForm(
-            **_progress_form_options(action), initial={**initial, "date": day, "status": action.status_on(day) or None}
-        )
+        context["progress_form"] = forms.get("progress_form") or _new_progress_form(action)
         if not action.completion_proposed and action.status_on(day) != rag.COMPLETED:
             context["propose_form"] = forms.get("propose_form") or ProposeCompletionForm(initial=initial)
     if can_sign_off:
@@ -177,10 +191,7 @@ def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
         return _render_action(request, fresh, status=409, conflict=conflict, **{form_name: form})
     except services.NotAllowed as not_allowed:
         messages.error(request, str(not_allowed))
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect(action)
+    return redirect(_safe_next(request, request.POST.get("next", "")) or action)
 
 
 def _seen(cleaned):
@@ -188,14 +199,9 @@ def _seen(cleaned):
 
 
 def _render_progress_page(request, action, form=None, status=200, conflict=None):
-    day = today()
-    form = form or ProgressUpdateForm(
-        **_progress_form_options(action), initial={**_versioned_initial(action), "date": day, "status": action.status_on(day) or None}
-    )
-    back = request.GET.get("next") or request.POST.get("next") or ""
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = ""
-    row = selectors.action_row(action, state=action.state_on(day), latest=action.latest_update_on_day(day), plan=action.plan)
+    back = _safe_next(request, request.GET.get("next") or request.POST.get("next") or "")
+    row = _row_today(action)
+    form = form or _new_progress_form(action)
     context = {"action": action, "row": row, "form": form, "next": back, "conflict": conflict}
     return render(request, "actionplans/progress_form.html", context, status=status)
 
