@@ -21,6 +21,12 @@ from core.rag import COLOUR_CHOICES, COLOUR_ORDER, GREY
 from . import rag, timescales
 
 
+# Longest text a cell may hold: well under Excel's 32,767 characters a cell, so that no export
+# is ever cut, and the same on the forms and on import.
+LONG_TEXT = 4000  # an action, a recommendation, a milestone
+NARRATIVE_TEXT = 10000  # a progress update, expected evidence
+
+
 def natural_key(number):
     """A sort key that puts 1.2 before 1.10 and 9 before 10."""
     parts = re.findall(r"\d+|[^\d.\s]+", str(number or "").lower())
@@ -192,10 +198,10 @@ class Recommendation(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="recommendations")
     number = models.CharField(max_length=20)
     sort_key = models.CharField(max_length=100, editable=False, db_index=True)
-    text = models.TextField()
+    text = models.TextField(max_length=LONG_TEXT)
     page_reference = models.CharField(max_length=50, blank=True, help_text="Page of the inspection report")
-    measurable_indicator = models.TextField(blank=True)
-    desired_outcome = models.TextField(blank=True)
+    measurable_indicator = models.TextField(blank=True, max_length=LONG_TEXT)
+    desired_outcome = models.TextField(blank=True, max_length=LONG_TEXT)
 
     history = HistoricalRecords()
 
@@ -279,14 +285,14 @@ class Action(models.Model):
     )
     number = models.CharField(max_length=20)
     sort_key = models.CharField(max_length=100, editable=False, db_index=True)
-    text = models.TextField()
-    expected_evidence = models.TextField(blank=True)
+    text = models.TextField(max_length=LONG_TEXT)
+    expected_evidence = models.TextField(blank=True, max_length=NARRATIVE_TEXT)
     leads = models.ManyToManyField(Lead, blank=True, related_name="actions")
     unit = models.ForeignKey(
         OrganisationUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
         help_text="Blank: the plan's owning unit",
     )
-    timescale = models.TextField(blank=True, help_text="As written in the plan")
+    timescale = models.TextField(blank=True, max_length=1000, help_text="As written in the plan")
     due_date_set = models.DateField(
         "due date (set by hand)", null=True, blank=True,
         help_text="Overrides the due date read from the timescale",
@@ -303,6 +309,8 @@ class Action(models.Model):
     completion_proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The day the lead says the work was finished; confirmation dates the completion from it.
+    completion_finished_on = models.DateField("work finished on", null=True, blank=True)
     # Bumped on every save, so that a second person's form cannot silently overwrite the first's.
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -320,13 +328,14 @@ class Action(models.Model):
     overdue = models.BooleanField(default=False, editable=False)
     latest_update_on = models.DateField(null=True, blank=True, editable=False)
     update_overdue = models.BooleanField(default=False, editable=False)
+    needs_due_date = models.BooleanField(default=False, editable=False)
     # The day the state was computed for; NEVER_RATED until the first time (so "rated before today"
     # is one indexed comparison, with no NULLs to ask about).
     rated_on = models.DateField(default=NEVER_RATED, editable=False, db_index=True)
 
     STATE_FIELDS = [
         "current_status", "current_status_on", "rag_colour", "rag_reason", "overdue",
-        "latest_update_on", "update_overdue", "rated_on",
+        "latest_update_on", "update_overdue", "needs_due_date", "rated_on",
     ]
 
     objects = ActionQuerySet.as_manager()
@@ -403,6 +412,7 @@ class Action(models.Model):
             due_date=self.due_date,
             on=day,
             timescale_completed=self.timescale_kind == timescales.COMPLETED,
+            timescale_ongoing=self.timescale_kind == timescales.NO_DATE,
             completion_proposed_on=self.completion_proposed_on,
             source_date=plan.source_date,
             update_interval_months=plan.update_interval_months,
@@ -435,11 +445,12 @@ class Action(models.Model):
 
 class Milestone(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="milestones")
-    activity = models.TextField()
+    activity = models.TextField(max_length=LONG_TEXT)
     date_text = models.CharField("date", max_length=200, blank=True, help_text="As written, e.g. January – March 2011")
     start_date = models.DateField(null=True, blank=True, editable=False)
     due_date = models.DateField(null=True, blank=True, editable=False)
     completed = models.BooleanField(default=False)
+    completed_on = models.DateField("date completed", null=True, blank=True)
     order = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -470,7 +481,7 @@ class ProgressUpdate(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress_updates")
     date = models.DateField(help_text="The date the progress was reported, not the date it was typed in")
-    narrative = models.TextField(blank=True)
+    narrative = models.TextField(blank=True, max_length=NARRATIVE_TEXT)
     status = models.CharField(
         max_length=20, blank=True, choices=[(key, label) for key, label in rag.STATUS_LABELS.items()],
         help_text="The status the action had from this date",

@@ -84,13 +84,23 @@ def _day(value):
     return f"{value:%-d %b %Y}"
 
 
-def action_rag(scheme, status, due_date, on, completion_proposed=False):
+NOT_RATED_REASON = "Not rated: no due date could be read from the timescale and no status has been reported"
+
+
+def action_rag(scheme, status, due_date, on, completion_proposed=False, ongoing=False):
     """The colour of an action on day `on`, and why.
 
     `status` is the status reported on or before `on` ("" when none was);
-    `due_date` may be None.
+    `due_date` may be None; `ongoing`: the timescale says the work is ongoing ("Ongoing", "Quarterly").
+    With neither a status nor a due date, only ongoing work is Green: a colour is a claim about
+    progress, never made for what nobody has looked at (DOMAIN.md "Actions").
     """
-    rag = _business_rag(status, due_date, on) if scheme == BUSINESS else _improvement_rag(status, due_date, on)
+    if not status and not due_date and not ongoing:
+        rag = Rag(GREY, NOT_RATED_REASON)
+    elif scheme == BUSINESS:
+        rag = _business_rag(status, due_date, on)
+    else:
+        rag = _improvement_rag(status, due_date, on)
     if completion_proposed and status != COMPLETED:
         return Rag(rag.colour, f"{rag.reason}. Completion proposed, awaiting a manager's sign-off")
     return rag
@@ -131,6 +141,11 @@ def _business_rag(status, due_date, on):
     if status == ON_COURSE:
         return Rag(AMBER, f"On course: partially complete{overdue}")
     return Rag(AMBER, f"No status reported; not yet completed{overdue}")
+
+
+def needs_due_date(status, due_date, ongoing):
+    """An open action with no due date whose timescale does not say the work is ongoing: someone must set one."""
+    return not due_date and not ongoing and status not in {COMPLETED, CANCELLED}
 
 
 def is_overdue(status, due_date, on):
@@ -182,14 +197,15 @@ class ActionState:
     # The day freshness counts from: the latest update, else the plan's source date.
     update_overdue_since: date | None = None
     completion_proposed: bool = False  # on the day, awaiting a manager's sign-off
+    needs_due_date: bool = False
 
     @property
     def status_label(self):
         return status_label(self.status)
 
 
-def action_state(*, scheme, updates, due_date, on, timescale_completed=False, completion_proposed_on=None,
-                 source_date=None, update_interval_months=3):
+def action_state(*, scheme, updates, due_date, on, timescale_completed=False, timescale_ongoing=False,
+                 completion_proposed_on=None, source_date=None, update_interval_months=3):
     """Every derived fact of an action on day `on`, from its progress updates as (date, status) pairs, oldest first."""
     status, reported_on = status_on(updates, on, timescale_completed)
     latest = None
@@ -203,7 +219,8 @@ def action_state(*, scheme, updates, due_date, on, timescale_completed=False, co
         completion_proposed=proposed,
         status=status,
         status_reported_on=reported_on,
-        rag=action_rag(scheme, status, due_date, on, completion_proposed=proposed),
+        rag=action_rag(scheme, status, due_date, on, completion_proposed=proposed, ongoing=timescale_ongoing),
+        needs_due_date=needs_due_date(status, due_date, timescale_ongoing),
         overdue=is_overdue(status, due_date, on),
         latest_update_on=latest,
         update_overdue=is_update_overdue(status, latest, source_date, update_interval_months, on),
@@ -225,6 +242,7 @@ class Summary:
     delayed: int = 0
     overdue: int = 0
     update_overdue: int = 0
+    needs_due_date: int = 0
 
     @property
     def total(self):
@@ -263,18 +281,19 @@ class Summary:
 def summarise(scheme, rated):
     """Count `(rag, status)` pairs, or ActionStates, into a Summary."""
     counts = Counter()
-    completed = cancelled = delayed = overdue = update_overdue = 0
+    completed = cancelled = delayed = overdue = update_overdue = needs_date = 0
     for item in rated:
         if isinstance(item, ActionState):
             rating, status = item.rag, item.status
             overdue += item.overdue
             update_overdue += item.update_overdue
+            needs_date += item.needs_due_date
         else:
             rating, status = item
         counts[rating.colour] += 1
         completed += status == COMPLETED
         cancelled += status == CANCELLED
         delayed += status == DELAYED
-    return Summary(scheme, dict(counts), completed, cancelled, delayed, overdue, update_overdue)
+    return Summary(scheme, dict(counts), completed, cancelled, delayed, overdue, update_overdue, needs_date)
 
 

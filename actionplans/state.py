@@ -36,6 +36,7 @@ def as_fields(state, day):
         "overdue": state.overdue,
         "latest_update_on": state.latest_update_on,
         "update_overdue": state.update_overdue,
+        "needs_due_date": state.needs_due_date,
         "rated_on": day,
     }
 
@@ -54,6 +55,7 @@ def computed(actions, day):
             due_date=due_date,
             on=day,
             timescale_completed=kind == timescales.COMPLETED,
+            timescale_ongoing=kind == timescales.NO_DATE,
             completion_proposed_on=proposed_on,
             source_date=source_date,
             update_interval_months=interval,

@@ -31,7 +31,8 @@ from core.periods import FinancialYear, month_end
 # What the text names.
 EMPTY = "empty"  # no timescale written
 DATED = "dated"  # names a date: due_date is set
-NO_DATE = "no_date"  # a phrase with no date ("Ongoing", "Quarterly")
+NO_DATE = "no_date"  # the work is ongoing or recurring, with no date ("Ongoing", "Quarterly")
+STARTS = "starts"  # a start and no end ("Starting Sept 2010"): no due date, and not said to be ongoing
 COMPLETED = "completed"  # "Completed", "In place"
 REFERENCE = "reference"  # "See 12.1": the other action's timescale applies
 UNREADABLE = "unreadable"  # kept as written and flagged for a person
@@ -62,7 +63,9 @@ class Timescale:
             due = f"Due {self.due_date:%-d %b %Y}"
             return f"{due}, starting {self.start_date:%-d %b %Y}" if self.start_date else due
         if self.kind == NO_DATE:
-            return "No due date: the timescale names no date"
+            return "No due date: the timescale says the work is ongoing"
+        if self.kind == STARTS:
+            return f"Starts {self.start_date:%-d %b %Y}; no end is written: set a due date by hand"
         if self.kind == COMPLETED:
             return "The timescale says the action is complete"
         if self.kind == REFERENCE:
@@ -325,6 +328,22 @@ def _named_as_start(found, text):
     return bool(over) and bool(JOINING_RE.fullmatch(text[found.end : over.start()]))
 
 
+LINES_RE = re.compile(r"\s*\n\s*")
+
+
+def _dated_lines(text):
+    """A timescale of several lines where one says how the work recurs ("reported to DMT monthly")
+    and the others name dates (Sefton 2): the dates still say when the work is due.
+    None unless some line is dated and none is unreadable."""
+    lines = [line for line in LINES_RE.split(text) if line]
+    read = [parse_timescale(line) for line in lines if not NO_DATE_RE.search(line)]
+    if len(lines) < 2 or not any(line.kind == DATED for line in read):
+        return None
+    if any(line.kind in {UNREADABLE, STARTS} for line in read):
+        return Timescale(text, UNREADABLE)
+    return Timescale(text, DATED, due_date=max(line.due_date for line in read if line.kind == DATED))
+
+
 def parse_timescale(text):
     """Read a timescale as written and say what it names."""
     text = (text or "").strip()
@@ -348,6 +367,9 @@ def parse_timescale(text):
         # matters: reading the others, or its year alone, would be a guess.
         return Timescale(text, UNREADABLE)
     if NO_DATE_RE.search(text):
+        dated = _dated_lines(text)
+        if dated:
+            return dated
         # "Ongoing from March 2010": no due date, but the work has a start.
         start = periods[0].period[0] if periods else None
         return Timescale(text, NO_DATE, start_date=start)
@@ -356,8 +378,9 @@ def parse_timescale(text):
     starts = [found for found in periods if _named_as_start(found, unbracketed)]
     ends = [found for found in periods if not any(found is start for start in starts)]
     if not ends:
-        # "Starting Sept 2010, And over following 9 months": a start and no end.
-        return Timescale(text, NO_DATE, start_date=starts[0].period[0])
+        # "Starting Sept 2010, And over following 9 months": a start and no end. Not said to be
+        # ongoing either, so the action is not rated until someone sets a due date.
+        return Timescale(text, STARTS, start_date=starts[0].period[0])
     due = max(found.period[1] for found in ends)
     if any(found.period[0] > due for found in starts):
         # "June 2010, then from March 2011": the last work has no end written, and

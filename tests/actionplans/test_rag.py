@@ -78,8 +78,8 @@ BRAG_CASES = [
     # Not started while its due date has not passed = Green.
     (NOT_STARTED, FUTURE, GREEN, None, ["Not started", "30 Jun 2011", "has not passed"]),
     (NOT_STARTED, None, GREEN, None, ["Not started", "no due date"]),
-    # No status and no due date: Green, "ongoing, no due date".
-    ("", None, GREEN, "Ongoing, no due date", []),
+    # No status and no due date: not rated (the timescale does not say ongoing; see the ongoing tests).
+    ("", None, GREY, rag.NOT_RATED_REASON, []),
     ("", FUTURE, GREEN, None, ["No status reported", "30 Jun 2011", "has not passed"]),
     # Due on the day itself is not yet past.
     (ON_TRACK, ON, GREEN, None, ["On track", "due 31 Mar 2011"]),
@@ -116,7 +116,7 @@ BUSINESS_CASES = [
     (DELAYED, None, AMBER, ["Delayed", "partially complete"]),
     (CANCELLED, None, RED, ["Cancelled", "will not be delivered"]),
     (CANCELLED, PAST, RED, ["Cancelled"]),
-    ("", None, AMBER, ["No status reported", "not yet completed"]),
+    ("", None, GREY, ["Not rated", "no due date could be read", "no status has been reported"]),
     # The business scheme keeps the lead's colour past the date, and says the date has passed.
     (ON_COURSE, PAST, AMBER, ["On course", "past its due date of 1 Mar 2011"]),
     (DELAYED, PAST, AMBER, ["Delayed", "past its due date of 1 Mar 2011"]),
@@ -145,11 +145,11 @@ PROPOSED_CASES = [
     (IMPROVEMENT, AT_RISK, FUTURE, AMBER),
     (IMPROVEMENT, OFF_TRACK, None, RED),
     (IMPROVEMENT, NOT_STARTED, FUTURE, GREEN),
-    (IMPROVEMENT, "", None, GREEN),
+    (IMPROVEMENT, "", None, GREY),
     (BUSINESS, ON_COURSE, None, AMBER),
     (BUSINESS, DELAYED, PAST, AMBER),
     (BUSINESS, CANCELLED, None, RED),
-    (BUSINESS, "", None, AMBER),
+    (BUSINESS, "", None, GREY),
 ]
 
 
@@ -176,9 +176,48 @@ def test_every_rag_has_a_reason(scheme, proposed):
     for status in statuses:
         for due_date in [None, PAST, YESTERDAY, ON, FUTURE]:
             result = action_rag(scheme, status, due_date, ON, completion_proposed=proposed)
-            assert result.colour in {BLUE, GREEN, AMBER, RED}
+            assert result.colour in {BLUE, GREEN, AMBER, RED} or (result.colour == GREY and not status and not due_date)
             assert result.reason.strip(), (status, due_date)
             assert str(result) == f"{result.label}: {result.reason}"
+
+
+# --- Ongoing work, and actions that need a due date (DOMAIN.md "Actions") ----------
+
+# (scheme, status, due date, ongoing, colour, needs a due date)
+ONGOING_CASES = [
+    (IMPROVEMENT, "", None, True, GREEN, False),  # "Ongoing": Green, "ongoing, no due date"
+    (IMPROVEMENT, "", None, False, GREY, True),  # nothing readable, nothing reported: never Green
+    (IMPROVEMENT, ON_TRACK, None, False, GREEN, True),  # the lead says on track, but a due date is wanted
+    (IMPROVEMENT, ON_TRACK, None, True, GREEN, False),
+    (IMPROVEMENT, "", FUTURE, False, GREEN, False),
+    (IMPROVEMENT, COMPLETED, None, False, BLUE, False),  # closed: no date needed
+    (BUSINESS, "", None, True, AMBER, False),
+    (BUSINESS, "", None, False, GREY, True),
+    (BUSINESS, CANCELLED, None, False, RED, False),
+    (BUSINESS, ON_COURSE, None, False, AMBER, True),
+]
+
+
+@pytest.mark.parametrize(("scheme", "status", "due_date", "ongoing", "colour", "needs_date"), ONGOING_CASES)
+def test_ongoing_work_and_actions_needing_a_due_date(scheme, status, due_date, ongoing, colour, needs_date):
+    assert action_rag(scheme, status, due_date, ON, ongoing=ongoing).colour == colour
+    assert rag.needs_due_date(status, due_date, ongoing) is needs_date
+
+
+def test_ongoing_work_with_no_status_says_so():
+    assert action_rag(IMPROVEMENT, "", None, ON, ongoing=True) == Rag(GREEN, "Ongoing, no due date")
+
+
+def test_not_rated_actions_are_counted_apart_and_as_needing_a_due_date():
+    states = [
+        rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON),
+        rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON, timescale_ongoing=True),
+        rag.action_state(scheme=IMPROVEMENT, updates=[(PAST, ON_TRACK)], due_date=FUTURE, on=ON),
+    ]
+    summary = summarise(IMPROVEMENT, states)
+    assert summary.counts == {GREY: 1, GREEN: 2}
+    assert summary.needs_due_date == 1
+    assert (GREY, "Not rated", 1) in summary.rows
 
 
 def test_only_the_improvement_scheme_uses_blue():

@@ -1410,7 +1410,9 @@ def test_export_writes_the_import_columns_then_rag_with_the_derived_due_date():
     # The date set by hand is the due date written out.
     assert (rows["2.2"]["Timescale"], rows["2.2"]["Due date"]) == ("Ongoing", "2011-09-30")
     assert (rows["2.2"]["Status"], rows["2.2"]["RAG"]) == ("At risk", "Amber")
-    assert (rows["3"]["Due date"], rows["3"]["RAG"], rows["3"]["RAG reason"]) == ("", "Green", "Ongoing, no due date")
+    # "As soon as we can" names no date and nobody reported a status: not rated, and the reason says so.
+    assert (rows["3"]["Due date"], rows["3"]["RAG"]) == ("", "Not rated")
+    assert rows["3"]["RAG reason"] == rag.NOT_RATED_REASON
 
 
 def test_export_xlsx_has_the_plan_and_its_milestones():

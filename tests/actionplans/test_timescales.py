@@ -16,13 +16,14 @@ from actionplans.timescales import (
     DATED,
     EMPTY,
     NO_DATE,
+    STARTS,
     REFERENCE,
     UNREADABLE,
     Timescale,
     parse_timescale,
 )
 
-KINDS = {EMPTY, DATED, NO_DATE, COMPLETED, REFERENCE, UNREADABLE}
+KINDS = {EMPTY, DATED, NO_DATE, STARTS, COMPLETED, REFERENCE, UNREADABLE}
 
 # (text, kind, due_date, start_date, reference)
 CASES = [
@@ -131,16 +132,16 @@ CASES = [
     ("Commenced April 2010", NO_DATE, None, date(2010, 4, 1), None),
     # A date named as a start is not a due date; "over the following 9 months" is
     # not counted on to an end (which month would be the ninth is a guess).
-    ("Starting Sept 2010, And over following 9 months.", NO_DATE, None, date(2010, 9, 1), None),  # Sefton 27
-    ("Starting Sept 2010", NO_DATE, None, date(2010, 9, 1), None),
-    ("From April 2010", NO_DATE, None, date(2010, 4, 1), None),
-    ("from 1.10.09", NO_DATE, None, date(2009, 10, 1), None),
-    ("Started April 2010", NO_DATE, None, date(2010, 4, 1), None),
-    ("Since April 2010", NO_DATE, None, date(2010, 4, 1), None),
-    ("Beginning April 2011", NO_DATE, None, date(2011, 4, 1), None),  # "Beginning of 2011" is vague
-    ("June 2010 and over the following 9 months", NO_DATE, None, date(2010, 6, 1), None),
-    ("June 2010 over the next six months", NO_DATE, None, date(2010, 6, 1), None),
-    ("From 2010/11", NO_DATE, None, date(2010, 4, 1), None),
+    ("Starting Sept 2010, And over following 9 months.", STARTS, None, date(2010, 9, 1), None),  # Sefton 27
+    ("Starting Sept 2010", STARTS, None, date(2010, 9, 1), None),
+    ("From April 2010", STARTS, None, date(2010, 4, 1), None),
+    ("from 1.10.09", STARTS, None, date(2009, 10, 1), None),
+    ("Started April 2010", STARTS, None, date(2010, 4, 1), None),
+    ("Since April 2010", STARTS, None, date(2010, 4, 1), None),
+    ("Beginning April 2011", STARTS, None, date(2011, 4, 1), None),  # "Beginning of 2011" is vague
+    ("June 2010 and over the following 9 months", STARTS, None, date(2010, 6, 1), None),
+    ("June 2010 over the next six months", STARTS, None, date(2010, 6, 1), None),
+    ("From 2010/11", STARTS, None, date(2010, 4, 1), None),
     ("Completed / ongoing", NO_DATE, None, None, None),  # Sefton 38: "ongoing", so not done
     ("On-going", NO_DATE, None, None, None),
     ("ongoing", NO_DATE, None, None, None),
@@ -148,6 +149,18 @@ CASES = [
     ("Annually in April", NO_DATE, None, None, None),
     ("As required", NO_DATE, None, None, None),
     ("Rolling programme", NO_DATE, None, None, None),
+    # Several lines: dates in some, how the work recurs in another. The dates say when it is due.
+    (
+        "New documentation completed June 2010\n\nStaff begin use of new procedures July 2010\n\n"
+        "First audit report to Departmental Management Team September 2010\n\n"
+        "Review target monitored from March 2010 and reported to DMT monthly.",
+        DATED, date(2010, 9, 30), None, None,
+    ),  # Sefton 2, like Sefton 1 whose last line is not there
+    ("First meeting May 2010\n\nStrategy will be updated annually", DATED, date(2010, 5, 31), None, None),  # Sefton 46
+    ("Ongoing\nOngoing", NO_DATE, None, None, None),  # Kent 4
+    ("Completed\n\nQuarterly to DMT, Yearly to Cabinet", NO_DATE, None, None, None),  # Sefton 36
+    ("June 2010\n\nQ5 2010\n\nreported monthly", UNREADABLE, None, None, None),
+    ("March 2011\n\nStarting Sept 2010\n\nreported monthly", UNREADABLE, None, None, None),
     # --- Done ---
     ("Completed.", COMPLETED, None, None, None),
     ("Complete", COMPLETED, None, None, None),
@@ -298,11 +311,12 @@ def test_is_completed_and_needs_review(text, is_completed, needs_review):
         ("1.10.09", "Due 1 Oct 2009"),
         ("January – March 2011", "Due 31 Mar 2011, starting 1 Jan 2011"),
         ("December 2010 – March 2011", "Due 31 Mar 2011, starting 1 Dec 2010"),
-        ("Ongoing", "No due date: the timescale names no date"),
-        ("Ongoing from March 2010", "No due date: the timescale names no date"),
+        ("Ongoing", "No due date: the timescale says the work is ongoing"),
+            ("Starting Sept 2010", "Starts 1 Sep 2010; no end is written: set a due date by hand"),
+        ("Ongoing from March 2010", "No due date: the timescale says the work is ongoing"),
         ("Completed", "The timescale says the action is complete"),
         ("Completed March 2010", "The timescale says the action is complete"),
-        ("Starting Sept 2010, And over following 9 months.", "No due date: the timescale names no date"),
+        ("Starting Sept 2010, And over following 9 months.", "Starts 1 Sep 2010; no end is written: set a due date by hand"),
         ("In place", "The timescale says the action is complete"),
         ("See 12.1", "Refers to action 12.1"),
         ("cf. 9.1", "Refers to action 9.1"),
@@ -385,7 +399,7 @@ def _check_invariants(text):
     assert (timescale.due_date is not None) == (timescale.kind == DATED)
     assert (timescale.reference is not None) == (timescale.kind == REFERENCE)
     if timescale.start_date is not None:
-        assert timescale.kind in {DATED, NO_DATE}
+        assert timescale.kind in {DATED, NO_DATE, STARTS}
     assert timescale.needs_review == (timescale.kind == UNREADABLE)
     assert timescale.is_completed == (timescale.kind == COMPLETED)
     # Reading the kept text again gives the same reading.
