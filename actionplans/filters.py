@@ -1,5 +1,6 @@
-"""The plans list's filters, all in SQL: RAG, "overdue" and "update overdue" read each
-action's stored state (`state.py`), so the list counts, filters and paginates in the database."""
+"""The plans list's and the actions list's filters, all in SQL: RAG, "overdue", "update overdue"
+and "needs a due date" read each action's stored state (`state.py`), so the lists count, filter
+and paginate in the database."""
 
 import django_filters
 from django import forms
@@ -8,6 +9,7 @@ from django.db.models import Q
 from core.models import OrganisationUnit
 from core.rag import COLOUR_CHOICES
 
+from .rag import STATUS_LABELS
 from .models import Action, Lead, Plan, Recommendation
 
 class PlanFilterForm(forms.Form):
@@ -40,11 +42,17 @@ class PlanFilter(django_filters.FilterSet):
     update_overdue = django_filters.BooleanFilter(
         label="Only plans with an update overdue", method="filter_update_overdue", widget=forms.CheckboxInput
     )
+    needs_due_date = django_filters.BooleanFilter(
+        label="Only plans with actions needing a due date", method="filter_needs_due_date", widget=forms.CheckboxInput
+    )
+    no_unit = django_filters.BooleanFilter(
+        label="Only plans with no owning unit", method="filter_no_unit", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Plan
         form = PlanFilterForm
-        fields = ["q", "source", "unit", "status", "lead", "rag", "overdue", "update_overdue"]
+        fields = ["q", "source", "unit", "status", "lead", "rag", "overdue", "update_overdue", "needs_due_date", "no_unit"]
 
     def search(self, queryset, name, value):
         # Subqueries, not joins: joining recommendations and actions once per word multiplies
@@ -68,3 +76,92 @@ class PlanFilter(django_filters.FilterSet):
 
     def filter_update_overdue(self, queryset, name, value):
         return queryset.with_actions_where(update_overdue=True) if value else queryset
+
+    def filter_needs_due_date(self, queryset, name, value):
+        return queryset.with_actions_where(needs_due_date=True) if value else queryset
+
+    def filter_no_unit(self, queryset, name, value):
+        return queryset.filter(unit__isnull=True) if value else queryset
+
+
+class ActionFilterForm(PlanFilterForm):
+    def clean(self):
+        cleaned = super().clean()
+        due_before = cleaned.get("due_before")
+        if due_before and not 1990 <= due_before.year <= 2100:
+            self.add_error("due_before", "Due before must be a date between 1990 and 2100")
+        return cleaned
+
+
+def search_actions(queryset, words):
+    """Actions whose text, or one of whose leads' names, holds every word (10 words at most).
+
+    Subqueries rather than joins, for the reason `PlanFilter.search` gives."""
+    for word in words.split()[:10]:
+        led_by = Action.leads.through.objects.filter(lead__name__icontains=word).values("action_id")
+        queryset = queryset.filter(Q(text__icontains=word) | Q(number__iexact=word) | Q(pk__in=led_by))
+    return queryset
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The actions list across plans (`/actions/`): a manager's working view."""
+
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="Words from an action, or a lead's name"
+    )
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), empty_label="Any plan")
+    unit = django_filters.ModelChoiceFilter(
+        label="Organisation unit", queryset=OrganisationUnit.objects.all(), method="filter_unit",
+        empty_label="Any unit", help_text="The unit and the units below it",
+    )
+    lead = django_filters.ModelChoiceFilter(
+        label="Lead", queryset=Lead.objects.all(), method="filter_lead", empty_label="Any lead"
+    )
+    rag = django_filters.ChoiceFilter(
+        label="RAG", choices=COLOUR_CHOICES, field_name="rag_colour", empty_label="Any colour"
+    )
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=[("none", "No status reported"), *STATUS_LABELS.items()],
+        method="filter_status", empty_label="Any status",
+    )
+    due_before = django_filters.DateFilter(
+        label="Due before", field_name="due_date", lookup_expr="lt", widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Due before must be a real date"},
+    )
+    overdue = django_filters.BooleanFilter(label="Only overdue actions", method="only", widget=forms.CheckboxInput)
+    update_overdue = django_filters.BooleanFilter(
+        label="Only actions with an update overdue", method="only", widget=forms.CheckboxInput
+    )
+    needs_due_date = django_filters.BooleanFilter(
+        label="Only actions needing a due date", method="only", widget=forms.CheckboxInput
+    )
+    awaiting_sign_off = django_filters.BooleanFilter(
+        label="Only completions awaiting sign-off", field_name="completion_proposed_on", method="proposed",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Action
+        form = ActionFilterForm
+        fields = [
+            "q", "plan", "unit", "lead", "rag", "status", "due_before",
+            "overdue", "update_overdue", "needs_due_date", "awaiting_sign_off",
+        ]
+
+    def search(self, queryset, name, value):
+        return search_actions(queryset, value)
+
+    def filter_unit(self, queryset, name, value):
+        return queryset.responsible_to(OrganisationUnit.objects.subtree_ids(value))
+
+    def filter_lead(self, queryset, name, value):
+        return queryset.filter(pk__in=Action.leads.through.objects.filter(lead=value).values("action_id"))
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(current_status="" if value == "none" else value)
+
+    def only(self, queryset, name, value):
+        return queryset.filter(**{name: True}) if value else queryset
+
+    def proposed(self, queryset, name, value):
+        return queryset.filter(completion_proposed_on__isnull=False) if value else queryset

@@ -156,6 +156,7 @@ class PlanReportFilterForm(forms.Form):
     rag = forms.ChoiceField(label="RAG", required=False, choices=[("", "Any colour"), *COLOUR_CHOICES])
     overdue = forms.BooleanField(label="Only overdue actions", required=False)
     update_overdue = forms.BooleanField(label="Only actions with an update overdue", required=False)
+    needs_due_date = forms.BooleanField(label="Only actions needing a due date", required=False)
 
     def __init__(self, *args, plan, **kwargs):
         kwargs.setdefault("auto_id", "filter-%s")

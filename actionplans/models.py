@@ -256,9 +256,8 @@ class ActionQuerySet(models.QuerySet):
             .with_latest_narrative(today())
         )
 
-    def counts_by_plan(self):
-        """Per plan, its actions counted by stored colour, closing status and freshness, in one query
-        (`selectors.summaries_of` turns them into summaries)."""
+    @staticmethod
+    def _state_counts():
         counts = {f"{colour}_count": Count("pk", filter=Q(rag_colour=colour)) for colour in COLOUR_ORDER}
         counts |= {
             f"{status}_count": Count("pk", filter=Q(current_status=status))
@@ -266,7 +265,22 @@ class ActionQuerySet(models.QuerySet):
         }
         counts["overdue_count"] = Count("pk", filter=Q(overdue=True))
         counts["update_overdue_count"] = Count("pk", filter=Q(update_overdue=True))
-        return self.order_by().values("plan_id").annotate(**counts)
+        counts["needs_due_date_count"] = Count("pk", filter=Q(needs_due_date=True))
+        counts["proposed_count"] = Count("pk", filter=Q(completion_proposed_on__isnull=False))
+        return counts
+
+    def counts_by_plan(self):
+        """Per plan, its actions counted by stored colour, closing status and freshness, in one query
+        (`selectors.summaries_of` turns them into summaries)."""
+        return self.order_by().values("plan_id").annotate(**self._state_counts())
+
+    def counts(self):
+        """The same counts over all these actions, in one query (a manager's home)."""
+        return self.order_by().aggregate(**self._state_counts())
+
+    def soonest_due_first(self):
+        """By due date, undated last (the actions list)."""
+        return self.order_by(F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
 
     def worst_first(self):
         """Overdue first, then the soonest due, undated last (My actions)."""

@@ -66,6 +66,7 @@ class ActionRow:
     update_overdue_since: date | None  # the day freshness counts from: the latest update, else the plan's source date
     latest_progress: ProgressRow | None
     completion_proposed: bool
+    needs_due_date: bool
     cross_reference: tuple | None  # (number, pk) of the action it refers to
     milestones: tuple = ()
 
@@ -121,10 +122,14 @@ class PlanFilters:
     rag: str = ""
     overdue: bool = False
     update_overdue: bool = False
+    needs_due_date: bool = False
 
     @property
     def any(self):
-        return bool(self.area or self.lead or self.status or self.rag or self.overdue or self.update_overdue)
+        return bool(
+            self.area or self.lead or self.status or self.rag or self.overdue or self.update_overdue
+            or self.needs_due_date
+        )
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,7 @@ def action_row(action, *, state, latest, plan, milestones=(), leads=None):
         update_overdue_since=state.update_overdue_since,
         latest_progress=ProgressRow(latest.date, latest.narrative) if latest else None,
         completion_proposed=state.completion_proposed,
+        needs_due_date=state.needs_due_date,
         cross_reference=(action.cross_reference.number, action.cross_reference_id) if action.cross_reference_id else None,
         milestones=milestones,
     )
@@ -212,6 +218,7 @@ def stored_state(action):
         overdue=action.overdue,
         latest_update_on=action.latest_update_on,
         update_overdue=action.update_overdue,
+        needs_due_date=action.needs_due_date,
     )
 
 
@@ -226,6 +233,7 @@ def _matches(row, filters, lead_ids):
         and (not filters.status or row.status == filters.status)
         and (not filters.overdue or row.overdue)
         and (not filters.update_overdue or row.update_overdue)
+        and (not filters.needs_due_date or row.needs_due_date)
         and (not filters.lead or filters.lead in lead_ids)
     )
 
@@ -355,6 +363,13 @@ def rows_for(page):
     ]
 
 
+def list_rows(actions, chunk_size=2000):
+    """Rows for every action of a filtered list, in its order, from the stored state, a chunk at a time
+    (a download of the whole list: 30,000 rows are never all in memory as model objects)."""
+    for action in actions.for_rows().iterator(chunk_size=chunk_size):
+        yield action_row(action, state=stored_state(action), latest=_latest_annotated(action), plan=action.plan)
+
+
 def actions_led_by(user):
     """The actions `user` leads (through any of their leads), each once.
 
@@ -378,20 +393,47 @@ def actions_awaiting_sign_off(user, managed_unit_ids, is_admin):
     return proposed.responsible_to(managed_unit_ids).exclude(completion_proposed_by=user)
 
 
+def summary_from_counts(scheme, row):
+    """A rag.Summary from `ActionQuerySet.counts` or one row of `counts_by_plan`."""
+    return rag.Summary(
+        scheme,
+        counts={colour: row[f"{colour}_count"] for colour in rag.COLOUR_ORDER if row.get(f"{colour}_count")},
+        completed=row.get("completed_count") or 0,
+        cancelled=row.get("cancelled_count") or 0,
+        delayed=row.get("delayed_count") or 0,
+        overdue=row.get("overdue_count") or 0,
+        update_overdue=row.get("update_overdue_count") or 0,
+        needs_due_date=row.get("needs_due_date_count") or 0,
+    )
+
+
 def summaries_of(plans):
     """{plan id: rag.Summary of its actions, from their stored state} for a page of plans, in one query."""
     plans = list(plans)
     counted = {row["plan_id"]: row for row in Action.objects.filter(plan__in=plans).counts_by_plan()}
-    summaries = {}
-    for plan in plans:
-        row = counted.get(plan.pk, {})
-        summaries[plan.pk] = rag.Summary(
-            plan.rag_scheme,
-            counts={colour: row[f"{colour}_count"] for colour in rag.COLOUR_ORDER if row.get(f"{colour}_count")},
-            completed=row.get("completed_count", 0),
-            cancelled=row.get("cancelled_count", 0),
-            delayed=row.get("delayed_count", 0),
-            overdue=row.get("overdue_count", 0),
-            update_overdue=row.get("update_overdue_count", 0),
-        )
-    return summaries
+    return {plan.pk: summary_from_counts(plan.rag_scheme, counted.get(plan.pk, {})) for plan in plans}
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What a manager's home shows for the units they answer for (an admin: every unit), across plans."""
+
+    unit_pk: int | None  # the unit the lists behind the counts are filtered to; None for every unit
+    unit_name: str
+    summary: rag.Summary  # counted over both schemes: colours, overdue, update overdue, needing a due date
+    proposed: int  # completions proposed (theirs included)
+    awaiting_sign_off: int  # completions this person may sign off
+
+
+def dashboard(unit, units, is_admin, awaiting):
+    """Counts across plans of the actions `units` answer for (every action for an admin), in one query;
+    `awaiting`: how many completions this person may sign off."""
+    actions = Action.objects.all() if is_admin else Action.objects.responsible_to(units)
+    row = actions.counts()
+    return Dashboard(
+        unit_pk=None if is_admin else unit.pk,
+        unit_name="every unit" if is_admin else str(unit),
+        summary=summary_from_counts(rag.IMPROVEMENT, row),
+        proposed=row.get("proposed_count") or 0,
+        awaiting_sign_off=awaiting,
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/progress/", views.action_progress, name="action_progress"),
     path("actions/<int:pk>/propose-completion/", views.action_propose_completion, name="action_propose_completion"),

@@ -11,23 +11,24 @@ from core import roles
 from core.asat import AsAtError, parse_day
 from core.periods import today
 
-from . import export, permissions, rag, selectors, services, state
-from .filters import PlanFilter
+from . import export, list_export, permissions, rag, selectors, services, state
+from .filters import ActionFilter, PlanFilter
 from .forms import PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
 from .models import Action, Milestone, Plan
 
 MY_ACTIONS_PER_PAGE = 20
 PLANS_PER_PAGE = 20
+ACTIONS_PER_PAGE = 50
 AWAITING_SHOWN = 50
 
 
 def _as_at(request):
-    """The day a page shows ("as at"), from ?as_at=YYYY-MM-DD; today when absent."""
+    """(the day a page shows, from ?as_at=YYYY-MM-DD, today when absent; the error when it is no real date)."""
     try:
         return parse_day(request.GET.get("as_at")) or today(), None
-    except AsAtError:
-        return today(), "The “as at” date must be a real date written as YYYY-MM-DD; showing today instead."
+    except AsAtError as error:
+        return None, str(error)
 
 
 def _page(request, items, per_page):
@@ -38,22 +39,48 @@ def _page(request, items, per_page):
 
 
 def home(request):
-    """My actions: the actions the user leads, worst first, a page at a time, from the stored state."""
+    """My actions (the actions the user leads, worst first, a page at a time) and, for a manager or an
+    admin, the counts across plans of the actions they answer for, each linking to the list behind it."""
     state.ensure_rated_today()
     page, query = _page(request, selectors.actions_led_by(request.user).worst_first().only("pk"), MY_ACTIONS_PER_PAGE)
-    awaiting, awaiting_count = [], 0
-    if roles.is_admin(request.user) or roles.is_manager(request.user):
-        proposed = selectors.actions_awaiting_sign_off(
-            request.user, roles.managed_unit_ids(request.user), roles.is_admin(request.user)
-        )
-        awaiting_count = proposed.count()
+    dashboard, awaiting = None, []
+    is_admin = roles.is_admin(request.user)
+    profile = roles.profile_of(request.user)
+    if is_admin or (roles.is_manager(request.user) and profile.unit_id):
+        units = roles.managed_unit_ids(request.user)
+        proposed = selectors.actions_awaiting_sign_off(request.user, units, is_admin)
+        dashboard = selectors.dashboard(profile.unit if profile else None, units, is_admin, proposed.count())
         oldest_first = proposed.order_by("completion_proposed_on", "plan__title", "sort_key")
         awaiting = selectors.rows_for(oldest_first.only("pk")[:AWAITING_SHOWN])
     context = {
         "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
-        "awaiting": awaiting, "awaiting_count": awaiting_count, "today": today(),
+        "dashboard": dashboard, "awaiting": awaiting, "today": today(),
+        "is_manager": roles.is_manager(request.user), "has_unit": bool(profile and profile.unit_id),
     }
     return render(request, "actionplans/home.html", context)
+
+
+def action_list(request):
+    """Actions across plans, filtered, sorted by due date and paginated in SQL; CSV or XLSX of the whole list."""
+    state.ensure_rated_today()
+    action_filter = ActionFilter(request.GET, queryset=Action.objects.all())
+    actions = (action_filter.qs if action_filter.is_valid() else Action.objects.none()).soonest_due_first()
+    file_format = request.GET.get("format")
+    if file_format:
+        if file_format not in {"csv", "xlsx"}:
+            return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
+        content, content_type, filename = list_export.export_actions(selectors.list_rows(actions), file_format)
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    page, query = _page(request, actions.only("pk"), ACTIONS_PER_PAGE)
+    download = request.GET.copy()
+    download.pop("page", None)
+    context = {
+        "filter": action_filter, "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
+        "download_query": download.urlencode(), "today": today(),
+    }
+    return render(request, "actionplans/action_list.html", context)
 
 
 def plan_list(request):
@@ -74,6 +101,12 @@ def plan_detail(request, pk):
     plan = get_object_or_404(Plan.objects.select_related("unit"), pk=pk)
     day, as_at_error = _as_at(request)
     filter_form = PlanReportFilterForm(request.GET, plan=plan)
+    context = {"plan": plan, "day": day, "as_at_error": as_at_error, "as_at_text": request.GET.get("as_at", "")}
+    if as_at_error:
+        # Never a silent fall-back to another day: the page says what is wrong and shows no figures.
+        if request.GET.get("format"):
+            return HttpResponseBadRequest(as_at_error)
+        return render(request, "actionplans/plan_detail.html", {**context, "filter_form": filter_form}, status=400)
     filters = filter_form.filters()
     file_format = request.GET.get("format")
     if file_format:
@@ -83,13 +116,12 @@ def plan_detail(request, pk):
         response = HttpResponse(content, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
-    report = selectors.plan_report(plan, day, filters)
     shown = request.GET.copy()
     shown.pop("format", None)
     shown["as_at"] = day.isoformat()
-    context = {
-        "plan": plan, "report": report, "day": day, "as_at_error": as_at_error,
-        "filter_form": filter_form, "download_query": shown.urlencode(),
+    context |= {
+        "report": selectors.plan_report(plan, day, filters), "filter_form": filter_form,
+        "download_query": shown.urlencode(),
     }
     return render(request, "actionplans/plan_detail.html", context)
 

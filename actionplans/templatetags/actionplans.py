@@ -83,6 +83,8 @@ def action_row(context, row, show_plan=False, update_links=False):
         timescale += f'<br><span class="govuk-hint">Due {row.due_date:%-d %b %Y}</span>'
     if row.timescale_needs_review:
         timescale += '<br><strong class="govuk-tag govuk-tag--yellow">Timescale needs review</strong>'
+    if row.needs_due_date:
+        timescale += '<br><strong class="govuk-tag govuk-tag--orange">Needs a due date</strong>'
     if row.overdue:
         timescale += '<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'
     cells += f'<td class="govuk-table__cell govuk-body-s">{timescale}</td>'

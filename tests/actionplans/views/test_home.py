@@ -109,3 +109,57 @@ def test_a_managers_query_count_does_not_grow_with_the_proposals(
     assert queries_of(reverse("home")) == few
     with django_assert_max_num_queries(12):
         client.get(reverse("home"))
+
+
+# --- A manager's home: counts across plans for their unit and below ---------------------------
+
+
+def test_a_manager_sees_counts_across_plans_for_their_units_each_linking_to_its_list(
+    client, mandy, olivia, plan, lead, division, other_division
+):
+    from ...factories import PlanFactory
+
+    area = AreaFactory(plan=plan)
+    ActionFactory(area=area, number="1", timescale="March 2011", leads=[lead])  # Red, overdue
+    ActionFactory(area=area, number="2", timescale="As soon as we can")  # Not rated, needs a due date
+    future = ActionFactory(area=area, number="3", timescale=f"December {today().year + 1}", leads=[lead])
+    ProgressUpdateFactory(action=future, date=today(), status=rag.ON_TRACK)
+    services.propose_completion(action=future, author=olivia, narrative="Done")
+    elsewhere = AreaFactory(plan=PlanFactory(title="Elsewhere", unit=other_division))
+    ActionFactory(area=elsewhere, number="1", timescale="March 2011")  # not Mandy's to oversee
+    client.force_login(mandy)
+    response = client.get(reverse("home"))
+    dashboard = response.context["dashboard"]
+    assert dashboard.summary.counts == {rag.RED: 1, rag.GREY: 1, rag.GREEN: 1}
+    assert (dashboard.summary.overdue, dashboard.summary.needs_due_date, dashboard.awaiting_sign_off) == (1, 1, 1)
+    assert dashboard.summary.update_overdue == 2
+    page = response.content.decode()
+    assert "You do not lead any actions yet" not in page
+    listed = reverse("action_list")
+    for link in ["rag=red", "rag=grey", "overdue=true", "update_overdue=true", "needs_due_date=true"]:
+        assert f'href="{listed}?unit={division.pk}&amp;{link}"' in page
+    assert 'href="#awaiting"' in page and "Completions awaiting your sign-off" in page
+    # The link behind a count shows the same actions the count counted.
+    assert len(client.get(f"{listed}?unit={division.pk}&needs_due_date=true").context["rows"]) == 1
+    assert len(client.get(f"{listed}?unit={division.pk}&update_overdue=true").context["rows"]) == 2
+
+
+def test_an_admin_sees_counts_for_every_unit(client, ada, plan, lead, other_division):
+    from ...factories import PlanFactory
+
+    ActionFactory(area=AreaFactory(plan=plan), number="1", timescale="March 2011", leads=[lead])
+    ActionFactory(area=AreaFactory(plan=PlanFactory(title="Elsewhere", unit=other_division)), number="1", timescale="Ongoing")
+    client.force_login(ada)
+    dashboard = client.get(reverse("home")).context["dashboard"]
+    assert dashboard.summary.total == 2 and dashboard.unit_pk is None
+
+
+def test_an_officer_has_no_dashboard_and_a_manager_without_a_unit_is_told_why(client, olivia, mandy, action):
+    client.force_login(olivia)
+    assert client.get(reverse("home")).context["dashboard"] is None
+    mandy.profile.unit = None
+    mandy.profile.save()
+    client.force_login(mandy)
+    response = client.get(reverse("home"))
+    assert response.context["dashboard"] is None
+    assert "your profile has no organisation unit" in response.content.decode()

@@ -86,9 +86,20 @@ def test_today_reads_the_stored_state_and_it_equals_the_history(client, mandy, p
 
 def test_a_bad_as_at_date_is_said_clearly(client, mandy, plan):
     client.force_login(mandy)
-    response = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=2010-02-31")
-    assert response.context["day"] == today()
-    assert "must be a real date" in response.content.decode()
+    for bad in ["2010-02-31", "garbage"]:
+        response = client.get(reverse("plan_detail", args=[plan.pk]) + f"?as_at={bad}")
+        # Not a silent fall-back to today: a GOV.UK error on the field, and no figures of any day.
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert '<div class="govuk-error-summary"' in page and 'href="#as_at"' in page
+        assert 'id="as_at-error"' in page and "govuk-input--error" in page
+        assert "must be a real date" in page and f"(not “{bad}”)" in page
+        assert response.context.get("report") is None and 'id="no-figures"' in page
+        assert page.count("<title>Error: ") == 1
+    response = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=1900-01-01")
+    assert response.status_code == 400 and "1 January 1990 or later" in response.content.decode()
+    download = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=garbage&format=csv")
+    assert download.status_code == 400 and "must be a real date" in download.content.decode()
     assert client.get(reverse("plan_detail", args=[plan.pk]) + "?format=pdf").status_code == 400
 
 

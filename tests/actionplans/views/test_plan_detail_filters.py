@@ -58,5 +58,8 @@ def test_the_download_has_the_actions_shown(client, mandy, plan, actions):
 
 def test_a_day_before_the_plan_existed_is_said(client, mandy, plan, actions):
     client.force_login(mandy)
-    page = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=2009-01-01").content.decode()
-    assert "is before the plan's source date of 31 March 2010" in page
+    response = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=2009-01-01")
+    page = response.content.decode()
+    assert "The plan did not exist yet on 1 January 2009: its source date is 31 March 2010" in page
+    # No plan of Greens for a day nobody could have rated it: no counts, no rows, no downloads.
+    assert 'class="app-summary-counts"' not in page and "app-action-row" not in page and "format=csv" not in page
