@@ -10,7 +10,9 @@ from core.periods import today
 from core.rag import COLOUR_CHOICES
 
 from . import rag
-from .models import Lead
+from .models import Lead, ProgressUpdate
+
+NARRATIVE_MAX = ProgressUpdate._meta.get_field("narrative").max_length
 from .selectors import PlanFilters
 
 
@@ -57,7 +59,11 @@ class ProgressUpdateForm(VersionedForm):
     narrative = forms.CharField(
         label="What progress has been made?",
         widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Enter what progress has been made"},
+        max_length=NARRATIVE_MAX,
+        error_messages={
+            "required": "Enter what progress has been made",
+            "max_length": f"What progress has been made must be {NARRATIVE_MAX:,} characters or fewer",
+        },
     )
     status = forms.ChoiceField(
         label="Status",
@@ -98,17 +104,67 @@ class ProgressUpdateForm(VersionedForm):
 class ProposeCompletionForm(VersionedForm):
     # An action page can show three forms at once: each gets its own ids.
     auto_id_prefix = "id_propose-%s"
+    finished_on = ReportedDateField(
+        label="When was the work finished?",
+        help_text="Once a manager confirms it, the action counts as completed from this day. For example 27 3 2026",
+    )
     narrative = forms.CharField(
         label="Evidence that the action is complete (optional)",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NARRATIVE_MAX,
+        error_messages={"max_length": f"Evidence must be {NARRATIVE_MAX:,} characters or fewer"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["finished_on"].error_messages.update(
+            required="Enter the date the work was finished", incomplete="Enter the date the work was finished"
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field.textarea("narrative", label_size=Size.SMALL), Field("version"), Field("seen_update_id"))
+        self.helper.layout = Layout(
+            Field("finished_on", legend_size=Size.SMALL),
+            Field.textarea("narrative", label_size=Size.SMALL),
+            Field("version"),
+            Field("seen_update_id"),
+        )
+
+    def clean_finished_on(self):
+        day = self.cleaned_data.get("finished_on")
+        if day and day > today():
+            raise ValidationError("The date the work was finished must be today or in the past")
+        latest = max((update.date for update in self.action.progress_updates.all()), default=None)
+        if day and latest and day < latest:
+            # A completion dated before a later update would be undone by it on every "as at" day after.
+            raise ValidationError(
+                f"The date the work was finished must be on or after the latest progress update, {latest:%-d %B %Y}"
+            )
+        return day
+
+
+class MilestoneDoneForm(forms.Form):
+    """An officer marks one milestone of their action done, with the day it was done."""
+
+    completed_on = ReportedDateField(label="Date done", help_text="For example 27 3 2026")
+
+    def __init__(self, *args, milestone, **kwargs):
+        kwargs.setdefault("auto_id", f"id_milestone-{milestone.pk}-%s")
+        super().__init__(*args, **kwargs)
+        self.milestone = milestone
+        self.fields["completed_on"].error_messages.update(
+            required="Enter the date the milestone was done", incomplete="Enter the date the milestone was done"
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(Field("completed_on", legend_size=Size.SMALL))
+
+    def clean_completed_on(self):
+        day = self.cleaned_data.get("completed_on")
+        if day and day > today():
+            raise ValidationError("The date the milestone was done must be today or in the past")
+        return day
 
 
 class SignOffForm(VersionedForm):
@@ -126,6 +182,8 @@ class SignOffForm(VersionedForm):
         help_text="Required when you return it: say what is still needed",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NARRATIVE_MAX,
+        error_messages={"max_length": f"Comment must be {NARRATIVE_MAX:,} characters or fewer"},
     )
 
     def __init__(self, *args, **kwargs):

@@ -2,7 +2,9 @@
 recommendation, plan and leads. The display rules are `core.history`'s; this says
 which histories make up the page, with a fixed number of queries."""
 
-from core.history import SKIPPED, changes_of, labelled, m2m_snapshots, newest_first, records_by_object
+from django.utils.text import Truncator
+
+from core.history import SKIPPED, changes_of, labelled, m2m_snapshots, named, newest_first, records_by_object
 
 from .models import Action, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
@@ -21,7 +23,8 @@ def action_changes(action):
     for records in action_records.values():
         changes += changes_of(records, Action, f"Action {action.number}", m2m={"leads": leads})
     for records in records_by_object(Milestone.history.model, action_id=action.pk).values():
-        changes += changes_of(records, Milestone, f"Milestone “{records[-1].activity[:50]}”", SKIPPED + ["start_date"])
+        activity = Truncator(records[-1].activity).words(8)  # whole words: never "Agree the proced"
+        changes += changes_of(records, Milestone, f"Milestone “{activity}”", SKIPPED + ["start_date"])
     for records in records_by_object(ProgressUpdate.history.model, action_id=action.pk).values():
         changes += changes_of(records, ProgressUpdate, f"Progress update of {records[-1].date:%-d %b %Y}")
     if action.recommendation_id:
@@ -31,4 +34,4 @@ def action_changes(action):
         changes += changes_of(records, Plan, "Plan")
     for pk in current_lead_ids & lead_records.keys():
         changes += changes_of(lead_records[pk], Lead, f"Lead {lead_names[pk]}")
-    return newest_first(changes)
+    return newest_first(named(changes))

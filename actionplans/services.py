@@ -71,33 +71,56 @@ def add_progress_update(*, action, author, date, narrative, status="", version=N
     return update
 
 
+def _day(value):
+    return f"{value:%-d %b %Y}"
+
+
 @transaction.atomic
-def propose_completion(*, action, author, narrative, version=None, seen_update_id=None):
+def propose_completion(*, action, author, narrative, finished_on=None, version=None, seen_update_id=None):
+    """The lead says the work is done, and on which day (today when not said); a manager confirms it."""
     action = _lock(action, version, seen_update_id)
-    if action.status_on(today()) == rag.COMPLETED:
+    day = today()
+    finished_on = finished_on or day
+    if action.status_on(day) == rag.COMPLETED:
         raise NotAllowed("This action is already completed.")
     if action.completion_proposed:
         raise NotAllowed("Completion has already been proposed and awaits a manager's sign-off.")
-    day = today()
+    if finished_on > day:
+        raise NotAllowed("The work cannot have finished after today.")
+    finished = "" if finished_on == day else f" The work was finished on {_day(finished_on)}."
     ProgressUpdate.objects.create(
-        action=action, date=day, narrative=f"Completion proposed. {narrative.strip()}".strip(), author=author,
-        source=ProgressUpdate.WEB,
+        action=action, date=day, narrative=f"Completion proposed.{finished} {narrative.strip()}".strip(),
+        author=author, source=ProgressUpdate.WEB,
     )
     action.completion_proposed_on = day
     action.completion_proposed_by = author
-    action.save(update_fields=["completion_proposed_on", "completion_proposed_by", "version", "updated_at"])
+    action.completion_finished_on = finished_on
+    action.save(
+        update_fields=[
+            "completion_proposed_on", "completion_proposed_by", "completion_finished_on", "version", "updated_at",
+        ]
+    )
     return state.refresh_action(action)
 
 
 @transaction.atomic
 def confirm_completion(*, action, manager, comment="", version=None, seen_update_id=None):
-    """A manager confirms a proposed completion: from today the action counts as completed."""
+    """A manager confirms a proposed completion: the action counts as completed from the day the lead
+    said the work was finished (DOMAIN.md "As at" uses the dates of the business), or from the latest
+    progress update if one came later, so that no earlier-dated status is read after the completion."""
     action = _lock(action, version, seen_update_id)
     if not action.completion_proposed:
         raise NotAllowed("No completion has been proposed for this action.")
+    day = today()
+    reported = ProgressUpdate.objects.filter(action=action).exclude(status="").order_by("-date")
+    latest_status_on = reported.values_list("date", flat=True).first()
+    completed_on = action.completion_finished_on or day
+    if latest_status_on and latest_status_on > completed_on:
+        completed_on = latest_status_on
+    confirmed = f"Completion confirmed on {_day(day)}." if completed_on != day else "Completion confirmed."
     ProgressUpdate.objects.create(
-        action=action, date=today(), status=rag.COMPLETED, author=manager, source=ProgressUpdate.SIGN_OFF,
-        narrative=f"Completion confirmed. {comment.strip()}".strip(),
+        action=action, date=completed_on, status=rag.COMPLETED, author=manager, source=ProgressUpdate.SIGN_OFF,
+        narrative=f"{confirmed} {comment.strip()}".strip(),
     )
     _clear_proposal(action)
     return state.refresh_action(action)
@@ -122,4 +145,24 @@ def return_completion(*, action, manager, comment, version=None, seen_update_id=
 def _clear_proposal(action):
     action.completion_proposed_on = None
     action.completion_proposed_by = None
-    action.save(update_fields=["completion_proposed_on", "completion_proposed_by", "version", "updated_at"])
+    action.completion_finished_on = None
+    action.save(
+        update_fields=[
+            "completion_proposed_on", "completion_proposed_by", "completion_finished_on", "version", "updated_at",
+        ]
+    )
+
+
+@transaction.atomic
+def complete_milestone(*, milestone, author, completed_on):
+    """A lead marks a milestone of their action done on a day; the action's version moves on."""
+    if completed_on > today():
+        raise NotAllowed("A milestone cannot be done after today.")
+    if milestone.completed:
+        raise NotAllowed("This milestone is already marked done.")
+    milestone.completed = True
+    milestone.completed_on = completed_on
+    milestone._history_user = author
+    milestone.save(update_fields=["completed", "completed_on"])
+    _touch(milestone.action)
+    return milestone

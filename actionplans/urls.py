@@ -11,4 +11,5 @@ urlpatterns = [
     path("actions/<int:pk>/progress/", views.action_progress, name="action_progress"),
     path("actions/<int:pk>/propose-completion/", views.action_propose_completion, name="action_propose_completion"),
     path("actions/<int:pk>/sign-off/", views.action_sign_off, name="action_sign_off"),
+    path("milestones/<int:pk>/done/", views.milestone_done, name="milestone_done"),
 ]

@@ -5,15 +5,17 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from core import roles
 from core.asat import AsAtError, parse_day
+from core.middleware import take_kept_form
 from core.periods import today
 
 from . import export, list_export, permissions, rag, selectors, services, state
 from .filters import ActionFilter, PlanFilter
-from .forms import PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, SignOffForm
+from .forms import MilestoneDoneForm, PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
 from .models import Action, Milestone, Plan
 
@@ -28,7 +30,9 @@ def _as_at(request):
     try:
         return parse_day(request.GET.get("as_at")) or today(), None
     except AsAtError as error:
-        return None, str(error)
+        text = request.GET["as_at"].strip()
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        return None, f"{error} (you entered “{shown}”)"
 
 
 def _page(request, items, per_page):
@@ -140,6 +144,14 @@ def _versioned_initial(action):
     return {"version": action.version, "seen_update_id": max((u.pk for u in updates), default=0)}
 
 
+def _form_options(form_class, action):
+    if form_class is ProgressUpdateForm:
+        return _progress_form_options(action)
+    if form_class is ProposeCompletionForm:
+        return {"action": action}
+    return {}
+
+
 def _progress_form_options(action):
     return {"scheme": action.plan.rag_scheme, "completed": action.status_on(today()) == rag.COMPLETED}
 
@@ -178,18 +190,65 @@ def _render_action(request, action, status=200, **forms):
         "can_sign_off": can_sign_off,
         "today": day,
     }
+    kept = _kept_forms(request, action) if request.method == "GET" else {}
+    forms = {**kept, **forms}
+    context["restored"] = bool(kept)
+    if can_update:
+        # Each open milestone has its own small form; the one just sent (or kept) shows what was typed.
+        sent = forms.get("milestone_form")
+        context["milestones"] = [
+            (milestone, sent if sent and sent.milestone.pk == milestone.pk else (
+                None if milestone.completed else MilestoneDoneForm(milestone=milestone, initial={"completed_on": day})
+            ))
+            for milestone in context["milestones"]
+        ]
+        context["milestone_errors"] = sent if sent is not None and sent.errors else None
+    else:
+        context["milestones"] = [(milestone, None) for milestone in context["milestones"]]
     if can_update:
         context["progress_form"] = forms.get("progress_form") or _new_progress_form(action)
         if not action.completion_proposed and action.status_on(day) != rag.COMPLETED:
-            context["propose_form"] = forms.get("propose_form") or ProposeCompletionForm(initial=initial)
+            context["propose_form"] = forms.get("propose_form") or ProposeCompletionForm(
+                initial={**initial, "finished_on": day}, action=action
+            )
     if can_sign_off:
         context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm(initial=initial)
     context["conflict"] = forms.get("conflict")
     return render(request, "actionplans/action_detail.html", context, status=status)
 
 
+def _kept_forms(request, action):
+    """Forms of the action page sent after the session ended, as the person typed them (core.middleware)."""
+    kept = {}
+    for name, url_name, form_class in [
+        ("propose_form", "action_propose_completion", ProposeCompletionForm),
+        ("sign_off_form", "action_sign_off", SignOffForm),
+    ]:
+        data = take_kept_form(request, reverse(url_name, args=[action.pk]))
+        if data is not None:
+            kept[name] = form_class(data, **({"action": action} if form_class is ProposeCompletionForm else {}))
+    for milestone in action.milestones.all():
+        data = take_kept_form(request, reverse("milestone_done", args=[milestone.pk]))
+        if data is not None:
+            kept["milestone_form"] = MilestoneDoneForm(data, milestone=milestone)
+    return kept
+
+
 def action_detail(request, pk):
     return _render_action(request, _action_for_page(pk))
+
+
+def _post_only(view):
+    """Addresses that only save a form: a GET (a bookmark, or signing in again after the session ended)
+    goes to the action page that holds the form, which shows anything the person had typed."""
+
+    def wrapped(request, pk):
+        if request.method == "GET":
+            return redirect("action_detail", pk=pk)
+        return view(request, pk)
+
+    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
+    return require_http_methods(["GET", "POST"])(wrapped)
 
 
 def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
@@ -202,7 +261,7 @@ def _write(request, pk, *, allowed, refusal, form_name, form_class, perform):
     action = _action_for_page(pk)
     if not allowed(request.user, action):
         raise PermissionDenied(refusal)
-    extra = _progress_form_options(action) if form_class is ProgressUpdateForm else {}
+    extra = _form_options(form_class, action)
     form = form_class(request.POST, **extra)
     if not form.is_valid():
         if request.POST.get("page") == "progress":  # sent from the update page that My actions links to
@@ -230,11 +289,13 @@ def _seen(cleaned):
     return {"version": cleaned["version"], "seen_update_id": cleaned["seen_update_id"]}
 
 
-def _render_progress_page(request, action, form=None, status=200, conflict=None):
+def _render_progress_page(request, action, form=None, status=200, conflict=None, restored=False):
     back = _safe_next(request, request.GET.get("next") or request.POST.get("next") or "")
+    if restored:
+        back = _safe_next(request, form.data.get("next", "")) or back
     row = _row_today(action)
     form = form or _new_progress_form(action)
-    context = {"action": action, "row": row, "form": form, "next": back, "conflict": conflict}
+    context = {"action": action, "row": row, "form": form, "next": back, "conflict": conflict, "restored": restored}
     return render(request, "actionplans/progress_form.html", context, status=status)
 
 
@@ -245,7 +306,12 @@ def action_progress(request, pk):
         action = _action_for_page(pk)
         if not permissions.can_update(request.user, action):
             raise PermissionDenied("Only the action's leads, their managers and admins may update it.")
-        return _render_progress_page(request, action)
+        kept = take_kept_form(request, request.path)
+        if kept is None:
+            return _render_progress_page(request, action)
+        # Back from signing in again after the session ended: what they typed, to check and save.
+        form = ProgressUpdateForm(kept, **_progress_form_options(action))
+        return _render_progress_page(request, action, form, restored=True)
 
     def perform(action, cleaned):
         services.add_progress_update(
@@ -260,10 +326,13 @@ def action_progress(request, pk):
     )
 
 
-@require_POST
+@_post_only
 def action_propose_completion(request, pk):
     def perform(action, cleaned):
-        services.propose_completion(action=action, author=request.user, narrative=cleaned["narrative"], **_seen(cleaned))
+        services.propose_completion(
+            action=action, author=request.user, narrative=cleaned["narrative"], finished_on=cleaned["finished_on"],
+            **_seen(cleaned),
+        )
         return "Completion proposed. A manager will confirm it or return it to you."
 
     return _write(
@@ -272,7 +341,7 @@ def action_propose_completion(request, pk):
     )
 
 
-@require_POST
+@_post_only
 def action_sign_off(request, pk):
     def perform(action, cleaned):
         arguments = {"action": action, "manager": request.user, "comment": cleaned["comment"], **_seen(cleaned)}
@@ -286,3 +355,24 @@ def action_sign_off(request, pk):
         request, pk, allowed=permissions.can_sign_off, form_name="sign_off_form", form_class=SignOffForm,
         refusal="Only a manager of the action's unit, or an admin, may sign it off.", perform=perform,
     )
+
+
+@require_http_methods(["GET", "POST"])
+def milestone_done(request, pk):
+    """A lead (or their manager, or an admin) marks a milestone done on a day; GET goes to its action's page."""
+    milestone = get_object_or_404(Milestone.objects.only("pk", "action_id"), pk=pk)
+    if request.method == "GET":
+        return redirect("action_detail", pk=milestone.action_id)
+    action = _action_for_page(milestone.action_id)
+    milestone = next(m for m in action.milestones.all() if m.pk == milestone.pk)
+    if not permissions.can_update(request.user, action):
+        raise PermissionDenied("Only the action's leads, their managers and admins may mark its milestones done.")
+    form = MilestoneDoneForm(request.POST, milestone=milestone)
+    if not form.is_valid():
+        return _render_action(request, action, milestone_form=form)
+    try:
+        services.complete_milestone(milestone=milestone, author=request.user, completed_on=form.cleaned_data["completed_on"])
+        messages.success(request, f"Milestone marked done on {form.cleaned_data['completed_on']:%-d %B %Y}.")
+    except services.NotAllowed as not_allowed:
+        messages.error(request, str(not_allowed))
+    return redirect(action)

@@ -69,10 +69,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Everything needs a login except views marked @login_not_required (login, /healthz).
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Everything needs a login except views marked @login_not_required (login, /healthz); a form sent
+    # after the session ended is kept for after sign-in (core/middleware.py).
+    "core.middleware.LoginRequiredKeepingFormsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "core.middleware.FriendlyMethodNotAllowedMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 

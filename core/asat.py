@@ -20,18 +20,14 @@ def parse_day(value):
     """A day from `YYYY-MM-DD`, or None when absent; AsAtError when it is no real date."""
     if value is None or not str(value).strip():
         return None
-    text = str(value).strip()
     try:
-        day = date.fromisoformat(text)
+        day = date.fromisoformat(str(value).strip())
     except ValueError:
-        shown = text if len(text) <= 20 else text[:20] + "…"
-        raise AsAtError(
-            f"“As at” date must be a real date, written as YYYY-MM-DD, for example 2010-03-31 (not “{shown}”)"
-        ) from None
+        raise AsAtError("Enter a real date, written as YYYY-MM-DD, for example 2010-03-31") from None
     if day < EARLIEST:
-        raise AsAtError(f"“As at” date must be {EARLIEST:%-d %B %Y} or later")
+        raise AsAtError(f"The date must be {EARLIEST:%-d %B %Y} or later")
     if day.year > 2100:
-        raise AsAtError("“As at” date must be in 2100 or earlier")
+        raise AsAtError("The date must be in 2100 or earlier")
     return day
 
 

@@ -6,8 +6,10 @@ number of queries: one per history table, one for the users, one per
 many-to-many field, however many records there are.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+
+from django.db import models
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,8 @@ class Change:
     field: str = ""
     old: str = ""
     new: str = ""
+    # A foreign key's change holds the ids until `named` puts the related objects' names in.
+    related_model: type | None = None
 
 
 # Derived or bookkeeping fields: a change to them is not news to a reader.
@@ -97,6 +101,15 @@ def changes_of(records, model, label, skip=SKIPPED, m2m=None):
         elif previous is not None:
             delta = record.diff_against(previous, excluded_fields=[*skip, *m2m])
             for change in delta.changes:
+                field = model._meta.get_field(change.field)
+                if isinstance(field, models.ForeignKey):
+                    changes.append(
+                        Change(
+                            record.history_date, who(record), label, verbose_name(model, change.field),
+                            change.old, change.new, related_model=field.related_model,
+                        )
+                    )
+                    continue
                 changes.append(
                     Change(
                         record.history_date, who(record), label, verbose_name(model, change.field),
@@ -111,6 +124,37 @@ def changes_of(records, model, label, skip=SKIPPED, m2m=None):
                     )
         previous = record
     return changes
+
+
+def named(changes):
+    """Foreign keys' ids replaced by what they name ("Owning unit: (blank) → OPPD", never "→ 3"),
+    with one query per kind of related object however many changes there are."""
+    wanted = {}
+    for change in changes:
+        if change.related_model is not None:
+            wanted.setdefault(change.related_model, set()).update(pk for pk in (change.old, change.new) if pk is not None)
+    names = {}
+    for related_model, pks in wanted.items():
+        names[related_model] = {obj.pk: _name_of(obj) for obj in related_model._default_manager.filter(pk__in=pks)}
+
+    def label(related_model, pk):
+        if pk is None:
+            return display(None)
+        return names[related_model].get(pk) or f"(deleted {related_model._meta.verbose_name})"
+
+    return [
+        replace(change, old=label(change.related_model, change.old), new=label(change.related_model, change.new), related_model=None)
+        if change.related_model is not None
+        else change
+        for change in changes
+    ]
+
+
+def _name_of(obj):
+    full_name = getattr(obj, "get_full_name", None)
+    if full_name:  # a user: their name, else their username
+        return full_name() or obj.get_username()
+    return str(obj)
 
 
 def newest_first(changes):

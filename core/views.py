@@ -1,5 +1,7 @@
-"""Pages of the site rather than of one app: the health check and the accessibility statement."""
+"""Pages of the site rather than of one app: the health check, the accessibility statement, signing out
+and changing one's password."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
@@ -26,3 +28,21 @@ def healthz(request):
 @require_GET
 def accessibility(request):
     return render(request, "pages/accessibility.html")
+
+
+class SignOutView(auth_views.LogoutView):
+    """Signing out is a button (a POST); opening /logout/ itself shows that button rather than a bare 405."""
+
+    http_method_names = ["get", "post", "options"]
+    template_name = "registration/sign_out.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "registration/password_change_form.html"
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "registration/password_change_done.html"

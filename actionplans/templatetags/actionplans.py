@@ -70,14 +70,14 @@ def action_row(context, row, show_plan=False, update_links=False):
             f'<a class="govuk-link" href="{_url(context, "action_progress", row.pk)}?{back}">Add a progress update'
             f'<span class="govuk-visually-hidden"> to action {escape(row.number)} of {escape(row.plan_title)}</span></a></p>'
         )
-    cells = f'<td class="govuk-table__cell">{first}</td>'
+    cells = f'<td class="govuk-table__cell" data-label="Action">{first}</td>'
     if show_plan:
         cells += (
-            f'<td class="govuk-table__cell govuk-body-s"><a class="govuk-link" href="{_url(context, "plan_detail", row.plan_pk)}">'
+            f'<td class="govuk-table__cell govuk-body-s" data-label="Plan"><a class="govuk-link" href="{_url(context, "plan_detail", row.plan_pk)}">'
             f"{escape(row.plan_title)}</a></td>"
         )
     leads = "; ".join(escape(lead.display) for lead in row.leads) or '<span class="govuk-hint">No lead named</span>'
-    cells += f'<td class="govuk-table__cell govuk-body-s">{leads}</td>'
+    cells += f'<td class="govuk-table__cell govuk-body-s" data-label="Leads">{leads}</td>'
     timescale = linebreaksbr(row.timescale, autoescape=True) if row.timescale else "—"
     if row.due_date:
         timescale += f'<br><span class="govuk-hint">Due {row.due_date:%-d %b %Y}</span>'
@@ -87,10 +87,10 @@ def action_row(context, row, show_plan=False, update_links=False):
         timescale += '<br><strong class="govuk-tag govuk-tag--orange">Needs a due date</strong>'
     if row.overdue:
         timescale += '<br><strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-    cells += f'<td class="govuk-table__cell govuk-body-s">{timescale}</td>'
+    cells += f'<td class="govuk-table__cell govuk-body-s" data-label="Timescale">{timescale}</td>'
     proposed = " · Completion proposed" if row.completion_proposed else ""
     cells += (
-        f'<td class="govuk-table__cell govuk-body-s">{badge_html(row.rag)}'
+        f'<td class="govuk-table__cell govuk-body-s" data-label="RAG">{badge_html(row.rag)}'
         f'<span class="govuk-hint govuk-!-display-block">{escape(row.status_label)}{proposed}</span>{freshness_html(row)}</td>'
     )
     if row.latest_progress:
@@ -100,7 +100,7 @@ def action_row(context, row, show_plan=False, update_links=False):
         )
     else:
         progress = '<span class="govuk-hint">No progress reported</span>'
-    cells += f'<td class="govuk-table__cell govuk-body-s">{progress}</td>'
+    cells += f'<td class="govuk-table__cell govuk-body-s" data-label="Latest progress">{progress}</td>'
     return mark_safe(
         f'<tr class="govuk-table__row app-action-row" data-action="{escape(row.number)}" '
         f'data-colour="{escape(row.rag.colour)}">{cells}</tr>'
@@ -125,7 +125,7 @@ def action_table(context, rows, caption, show_plan=False, update_links=False):
     plan = '<th scope="col" class="govuk-table__header">Plan</th>' if show_plan else ""
     body = "".join(action_row(context, row, show_plan, update_links) for row in rows)
     return mark_safe(
-        '<div class="app-table-wrap"><table class="govuk-table">'
+        '<div class="app-table-wrap"><table class="govuk-table app-action-table">'
         f'<caption class="govuk-table__caption govuk-table__caption--s">{escape(caption)}</caption>'
         f'{_HEAD.format(plan=plan)}<tbody class="govuk-table__body">{body}</tbody></table></div>'
     )

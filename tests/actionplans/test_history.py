@@ -157,3 +157,63 @@ def test_the_history_runs_a_fixed_number_of_queries(client, mandy, action_with_h
     history = page.split('id="change-history"')[1]
     assert "Head of Safeguarding 2" in history
     assert not re.search(r"\blead \d+", history)  # core.history's label for a lead it could not name
+
+
+def test_history_names_what_foreign_keys_point_to_never_their_ids(olivia, mandy, action, division, directorate):
+    plan = action.plan
+    plan.unit = None
+    plan.save()
+    plan.unit = division
+    plan.save()
+    services.propose_completion(action=action, author=olivia, narrative="Done")
+    services.return_completion(action=action, manager=mandy, comment="Not yet")
+    action.refresh_from_db()
+    action.unit = directorate
+    action.save()
+    changes = {(change.what, change.field, change.old, change.new) for change in action_changes(action)}
+    assert ("Plan", "Owning unit", "(blank)", "Older People and Physical Disability") in changes
+    assert (f"Action {action.number}", "Completion proposed by", "(blank)", "Olivia Officer") in changes
+    assert (f"Action {action.number}", "Completion proposed by", "Olivia Officer", "(blank)") in changes
+    assert (f"Action {action.number}", "Unit", "(blank)", "Adult Social Care") in changes
+
+
+def test_history_says_when_what_a_foreign_key_pointed_to_is_gone(mandy, olivia, action):
+    from core.models import OrganisationUnit
+
+    unit = OrganisationUnit.objects.create(name="Short-lived team")
+    action.unit = unit
+    action.save()
+    action.unit = None
+    action.save()
+    unit.delete()
+    changes = [change for change in action_changes(action) if change.field == "Unit"]
+    assert {(change.old, change.new) for change in changes} == {
+        ("(blank)", "(deleted organisation unit)"), ("(deleted organisation unit)", "(blank)")
+    }
+
+
+def test_milestone_names_are_cut_at_a_word_never_mid_word(action):
+    milestone = MilestoneFactory(
+        action=action, activity="Agree the procedures for safeguarding referrals with the adult safeguarding board"
+    )
+    labels = {change.what for change in action_changes(action) if change.what.startswith("Milestone")}
+    assert labels == {"Milestone “Agree the procedures for safeguarding referrals with the…” created"}
+
+
+def test_foreign_key_names_cost_one_query_per_kind_however_many_changes(django_assert_max_num_queries, action, division, directorate):
+    plan = action.plan
+    for _ in range(2):
+        plan.unit = directorate
+        plan.save()
+        plan.unit = division
+        plan.save()
+    with CaptureQueriesContext(connection) as few:
+        action_changes(action)
+    for _ in range(10):
+        plan.unit = directorate
+        plan.save()
+        plan.unit = division
+        plan.save()
+    with CaptureQueriesContext(connection) as many:
+        action_changes(action)
+    assert len(many) == len(few)

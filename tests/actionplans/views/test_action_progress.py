@@ -244,3 +244,53 @@ def test_a_conflict_on_the_short_update_page_shows_that_page_again_with_the_chan
     assert "Someone else changed this action" in page and "Manager&#x27;s note" in page
     assert "My own note" in page and 'name="next" value="/"' in page
     assert action.progress_updates.count() == 1
+
+
+# --- Nothing typed is lost ---------------------------------------------------------------------
+
+
+def test_an_update_sent_after_the_session_ended_is_there_to_save_after_signing_in_again(client, olivia, action):
+    from django.contrib.auth import SESSION_KEY
+
+    client.force_login(olivia)
+    page = url_of(action) + "?next=/"
+    client.get(page)
+    # The session ends while the officer types (timed out, or the server restarted).
+    client.session.flush()
+    client.cookies.pop("sessionid", None)
+    narrative = "Line one of a long update.\r\nLine two, typed over twenty minutes."
+    response = client.post(url_of(action), progress_data(action, narrative=narrative, page="progress", next="/"))
+    assert response.status_code == 302 and response.url == f"{reverse('login')}?next={url_of(action)}"
+    assert SESSION_KEY not in client.session
+    login = client.get(response.url).content.decode()
+    assert "Your session had ended, so nothing was saved" in login
+    # Signing in again goes back to the form (a GET), never to a bare 405, with the text as typed.
+    signed_in = client.post(reverse("login"), {"username": "olivia", "password": "correct horse battery staple", "next": url_of(action)})
+    assert signed_in.status_code == 302 and signed_in.url == url_of(action)
+    form_page = client.get(signed_in.url)
+    assert form_page.status_code == 200
+    html = form_page.content.decode()
+    assert 'id="restored"' in html and "Line two, typed over twenty minutes." in html
+    assert form_page.context["form"].data["narrative"] == narrative
+    assert not action.progress_updates.exists()  # nothing saved behind their back
+    # Saved from there, it is saved once; opening the form again shows a fresh one.
+    client.post(url_of(action), form_page.context["form"].data)
+    assert list(action.progress_updates.values_list("narrative", flat=True)) == [narrative]
+    assert 'id="restored"' not in client.get(url_of(action)).content.decode()
+
+
+def test_a_put_or_delete_gets_a_page_not_a_bare_405(client, olivia, action):
+    client.force_login(olivia)
+    response = client.delete(url_of(action))
+    assert response.status_code == 405 and "GET" in response["Allow"]
+    assert "This address cannot be opened on its own" in response.content.decode()
+
+
+def test_a_narrative_longer_than_the_limit_is_refused_with_the_limit(client, olivia, action):
+    client.force_login(olivia)
+    response = client.post(url_of(action), progress_data(action, narrative="x" * 10_001))
+    assert response.status_code == 200
+    assert "What progress has been made must be 10,000 characters or fewer" in response.content.decode()
+    assert not action.progress_updates.exists()
+    client.post(url_of(action), progress_data(action, narrative="x" * 10_000))
+    assert len(action.progress_updates.get().narrative) == 10_000

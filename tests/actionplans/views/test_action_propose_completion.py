@@ -1,11 +1,14 @@
 """Proposing that an action is complete: the lead (or a manager) says so; a manager confirms it later."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from actionplans import rag, services
 from actionplans.models import Action, ProgressUpdate
+from core.periods import today
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +21,15 @@ def url_of(action):
 
 def propose(client, user, action, narrative="All done", version=None):
     client.force_login(user)
-    return client.post(
-        url_of(action), {"narrative": narrative, "version": action.version if version is None else version, "seen_update_id": 0}
-    )
+    return client.post(url_of(action), proposal(action, narrative, version))
+
+
+def proposal(action, narrative="All done", version=None, finished_on=None):
+    finished_on = finished_on or today()
+    return {
+        "narrative": narrative, "version": action.version if version is None else version, "seen_update_id": 0,
+        "finished_on_0": finished_on.day, "finished_on_1": finished_on.month, "finished_on_2": finished_on.year,
+    }
 
 
 @pytest.mark.parametrize("name, allowed", ALLOWED_TO_UPDATE.items())
@@ -30,9 +39,11 @@ def test_who_may_propose_completion(client, everyone, action, name, allowed):
     assert (response.status_code, action.completion_proposed) == ((302, True) if allowed else (403, False))
 
 
-def test_needs_post(client, olivia, action):
+def test_a_get_goes_to_the_action_page_that_holds_the_form(client, olivia, action):
     client.force_login(olivia)
-    assert client.get(url_of(action)).status_code == 405
+    response = client.get(url_of(action))
+    assert response.status_code == 302 and response.url == action.get_absolute_url()
+    assert client.put(url_of(action)).status_code == 405
 
 
 def test_anonymous_goes_to_login_and_nothing_changes(client, action):
@@ -71,7 +82,7 @@ def test_a_second_proposal_is_refused_with_a_message(client, olivia, mandy, acti
     services.propose_completion(action=action, author=mandy, narrative="Done")
     action.refresh_from_db()
     client.force_login(olivia)
-    response = client.post(url_of(action), {"narrative": "Again", "version": action.version, "seen_update_id": 0}, follow=True)
+    response = client.post(url_of(action), proposal(action, "Again"), follow=True)
     assert "Completion has already been proposed" in response.content.decode()
     assert ProgressUpdate.objects.count() == 1 and Action.objects.get(pk=action.pk).completion_proposed_by == mandy
 
@@ -84,3 +95,42 @@ def test_a_proposal_over_someone_elses_update_is_shown_what_changed(client, oliv
     page = response.content.decode()
     assert "Someone else changed this action while you were editing it" in page and "Checked by Mandy" in page
     assert not Action.objects.get(pk=action.pk).completion_proposed
+
+
+def test_the_lead_gives_the_day_the_work_finished_and_confirmation_counts_from_it(client, olivia, mandy, action):
+    from actionplans.models import ProgressUpdate as Update
+    from actionplans.selectors import plan_report
+
+    Update.objects.create(action=action, date=today() - datetime.timedelta(days=30), status=rag.ON_TRACK, narrative="Going")
+    finished = today() - datetime.timedelta(days=10)
+    client.force_login(olivia)
+    client.post(url_of(action), proposal(Action.objects.get(pk=action.pk), finished_on=finished))
+    action.refresh_from_db()
+    assert action.completion_finished_on == finished
+    assert f"The work was finished on {finished:%-d %b %Y}" in action.progress_updates.last().narrative
+    client.force_login(mandy)
+    page = client.get(action.get_absolute_url()).content.decode()
+    assert f"the work having finished on {finished:%-d %B %Y}".replace("  ", " ") in page
+    services.confirm_completion(action=action, manager=mandy)
+    action.refresh_from_db()
+    assert action.current_status == rag.COMPLETED and action.completion_finished_on is None
+    # "As at" a day after the work finished and before the confirmation, the action was completed.
+    day_between = finished + datetime.timedelta(days=1)
+    row = next(plan_report(action.plan, day_between).rows)
+    assert row.status == rag.COMPLETED
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "message"),
+    [
+        (-1, "The date the work was finished must be today or in the past"),
+        (40, "The date the work was finished must be on or after the latest progress update"),
+    ],
+)
+def test_a_wrong_finish_date_is_said_and_nothing_changes(client, olivia, action, days_ago, message):
+    ProgressUpdate.objects.create(action=action, date=today() - datetime.timedelta(days=30), narrative="Going")
+    client.force_login(olivia)
+    response = client.post(url_of(action), proposal(action, finished_on=today() - datetime.timedelta(days=days_ago)))
+    assert response.status_code == 200 and message in response.content.decode()
+    action.refresh_from_db()
+    assert not action.completion_proposed

@@ -21,9 +21,13 @@ def url_of(action):
 
 def propose(client, user, action, narrative="All done"):
     client.force_login(user)
+    day = today()
     return client.post(
         reverse("action_propose_completion", args=[action.pk]),
-        {"narrative": narrative, "version": action.version, "seen_update_id": 0},
+        {
+            "narrative": narrative, "version": action.version, "seen_update_id": 0,
+            "finished_on_0": day.day, "finished_on_1": day.month, "finished_on_2": day.year,
+        },
     )
 
 
@@ -52,9 +56,10 @@ def test_who_may_sign_off(client, everyone, action, name, allowed, decision):
         assert action.current_status != rag.COMPLETED
 
 
-def test_needs_post(client, olivia, action):
+def test_a_get_goes_to_the_action_page_that_holds_the_form(client, olivia, action):
     client.force_login(olivia)
-    assert client.get(url_of(action)).status_code == 405
+    response = client.get(url_of(action))
+    assert response.status_code == 302 and response.url == action.get_absolute_url()
 
 
 def test_anonymous_goes_to_login_and_nothing_changes(client, olivia, action):

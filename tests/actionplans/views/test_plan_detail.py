@@ -93,13 +93,13 @@ def test_a_bad_as_at_date_is_said_clearly(client, mandy, plan):
         page = response.content.decode()
         assert '<div class="govuk-error-summary"' in page and 'href="#as_at"' in page
         assert 'id="as_at-error"' in page and "govuk-input--error" in page
-        assert "must be a real date" in page and f"(not “{bad}”)" in page
+        assert "Enter a real date, written as YYYY-MM-DD" in page and f"(you entered “{bad}”)" in page
         assert response.context.get("report") is None and 'id="no-figures"' in page
         assert page.count("<title>Error: ") == 1
     response = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=1900-01-01")
     assert response.status_code == 400 and "1 January 1990 or later" in response.content.decode()
     download = client.get(reverse("plan_detail", args=[plan.pk]) + "?as_at=garbage&format=csv")
-    assert download.status_code == 400 and "must be a real date" in download.content.decode()
+    assert download.status_code == 400 and "Enter a real date" in download.content.decode()
     assert client.get(reverse("plan_detail", args=[plan.pk]) + "?format=pdf").status_code == 400
 
 

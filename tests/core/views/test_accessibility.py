@@ -37,3 +37,10 @@ def test_names_the_service_and_who_to_contact_from_settings(client, olivia, sett
     page = client.get(reverse("accessibility")).content.decode()
     assert "Accessibility statement for improvement plans" in page
     assert "contact accessibility@sefton.example" in page
+
+
+def test_the_sign_in_page_links_to_it_and_the_link_does_not_loop_back(client):
+    page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("accessibility")}"' in page
+    response = client.get(reverse("accessibility"))
+    assert response.status_code == 200 and "Accessibility statement" in response.content.decode()
