@@ -125,7 +125,7 @@ class ProposeCompletionForm(VersionedForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
-            Field("finished_on", legend_size=Size.SMALL),
+            Field("finished_on"),
             Field.textarea("narrative", label_size=Size.SMALL),
             Field("version"),
             Field("seen_update_id"),
@@ -158,7 +158,7 @@ class MilestoneDoneForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout(Field("completed_on", legend_size=Size.SMALL))
+        self.helper.layout = Layout(Field("completed_on"))
 
     def clean_completed_on(self):
         day = self.cleaned_data.get("completed_on")

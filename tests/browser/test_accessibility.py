@@ -140,7 +140,9 @@ def test_plan_pages_today_as_at_and_business(page, mandy, demo_plans):
     page.goto(kent.get_absolute_url())
     check_page(page, "kent", shot=True)
     page.goto(f"{kent.get_absolute_url()}?as_at=31/12/2010")
-    expect(page.locator(".govuk-warning-text")).to_contain_text("must be a real date")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a real date, written as YYYY-MM-DD")
+    expect(page.locator("#as_at-error")).to_contain_text("you entered “31/12/2010”")
+    expect(page.locator(".app-action-row")).to_have_count(0)  # no figures of some other day
     check_page(page, "kent-as-at-error", shot=True)
     page.goto(demo_plans["business"].get_absolute_url())
     expect(page.get_by_text("Overall:")).to_be_visible()
@@ -159,9 +161,9 @@ def test_action_page_as_lead_with_errors_and_a_conflict(page, olivia, mandy, dem
     expect(page.get_by_label("Evidence that the action is complete (optional)")).to_be_visible()
     check_page(page, "lead-propose-open")
 
-    page.get_by_label("Day").fill("31")
-    page.get_by_label("Month").fill("2")
-    page.get_by_label("Year").fill("2025")
+    page.get_by_role("group", name="Date of this update").get_by_label("Day").fill("31")
+    page.get_by_role("group", name="Date of this update").get_by_label("Month").fill("2")
+    page.get_by_role("group", name="Date of this update").get_by_label("Year").fill("2025")
     page.get_by_role("button", name="Save progress update").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     check_page(page, "lead-form-errors", shot=True)
