@@ -33,5 +33,6 @@ def action_changes(action):
     for records in records_by_object(Plan.history.model, id=action.plan_id).values():
         changes += changes_of(records, Plan, "Plan")
     for pk in current_lead_ids & lead_records.keys():
-        changes += changes_of(lead_records[pk], Lead, f"Lead {lead_names[pk]}")
+        # Which login a lead has is account admin, not part of the action's story (and naming it cost a query).
+        changes += changes_of(lead_records[pk], Lead, f"Lead {lead_names[pk]}", SKIPPED + ["user"])
     return newest_first(named(changes))
