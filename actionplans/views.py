@@ -82,9 +82,30 @@ def action_list(request):
     download.pop("page", None)
     context = {
         "filter": action_filter, "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
-        "download_query": download.urlencode(), "today": today(),
+        "download_query": download.urlencode(), "today": today(), "applied": _applied(action_filter),
     }
     return render(request, "actionplans/action_list.html", context)
+
+
+def _applied(filterset):
+    """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""
+    form = filterset.form
+    if not form.is_valid():
+        return []
+    applied = []
+    for name, field in form.fields.items():
+        value = form.cleaned_data.get(name)
+        if value in (None, "", False):
+            continue
+        if value is True:
+            applied.append(field.label)
+        elif hasattr(field, "choices") and not hasattr(value, "pk"):
+            applied.append(f"{field.label}: {dict(field.choices).get(value, value)}")
+        elif hasattr(value, "strftime"):
+            applied.append(f"{field.label}: {value:%-d %B %Y}")
+        else:
+            applied.append(f"{field.label}: {value}")
+    return applied
 
 
 def plan_list(request):
