@@ -12,13 +12,23 @@ from core.rag import COLOUR_CHOICES
 from .rag import STATUS_LABELS
 from .models import Action, Lead, Plan, Recommendation
 
+def _choices(field):
+    """A choice list read once, as values: looping over a queryset's choices in a template counts it
+    first, and a county's hundreds of plans made as model objects were a good part of a list's time."""
+    model, rows = field.queryset.model, field.queryset.order_by(*field.queryset.model._meta.ordering)
+    if model is Lead:
+        labelled = [(pk, Lead.display(name, initials)) for pk, name, initials in rows.values_list("pk", "name", "initials")]
+    else:
+        labelled = list(rows.values_list("pk", "title" if model is Plan else "name"))
+    return [("", field.empty_label), *labelled]
+
+
 class PlanFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read each choice list once: looping over a queryset's choices in a template counts it first.
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):
-                field.widget.choices = list(iter(field.choices))  # iter(): list() alone asks len(), a COUNT
+                field.widget.choices = _choices(field)
 
 
 class PlanFilter(django_filters.FilterSet):
@@ -27,11 +37,11 @@ class PlanFilter(django_filters.FilterSet):
     )
     source = django_filters.ChoiceFilter(choices=Plan.SOURCES, empty_label="Any source")
     unit = django_filters.ModelChoiceFilter(
-        label="Organisation unit", queryset=OrganisationUnit.objects.all(), empty_label="Any unit"
+        label="Organisation unit", queryset=OrganisationUnit.objects.only("pk", "name"), empty_label="Any unit"
     )
     status = django_filters.ChoiceFilter(label="Plan status", choices=Plan.STATUSES, empty_label="Any status")
     lead = django_filters.ModelChoiceFilter(
-        label="Lead", queryset=Lead.objects.all(), method="filter_lead", empty_label="Any lead"
+        label="Lead", queryset=Lead.objects.only("pk", "name", "initials"), method="filter_lead", empty_label="Any lead"
     )
     rag = django_filters.ChoiceFilter(
         label="Has actions rated", choices=COLOUR_CHOICES, method="filter_rag", empty_label="Any colour"
@@ -109,13 +119,14 @@ class ActionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="search", help_text="Words from an action, or a lead's name"
     )
-    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.all(), empty_label="Any plan")
+    # Choices read only what their labels show: a county has hundreds of plans.
+    plan = django_filters.ModelChoiceFilter(queryset=Plan.objects.only("pk", "title"), empty_label="Any plan")
     unit = django_filters.ModelChoiceFilter(
-        label="Organisation unit", queryset=OrganisationUnit.objects.all(), method="filter_unit",
+        label="Organisation unit", queryset=OrganisationUnit.objects.only("pk", "name"), method="filter_unit",
         empty_label="Any unit", help_text="The unit and the units below it",
     )
     lead = django_filters.ModelChoiceFilter(
-        label="Lead", queryset=Lead.objects.all(), method="filter_lead", empty_label="Any lead"
+        label="Lead", queryset=Lead.objects.only("pk", "name", "initials"), method="filter_lead", empty_label="Any lead"
     )
     rag = django_filters.ChoiceFilter(
         label="RAG", choices=COLOUR_CHOICES, field_name="rag_colour", empty_label="Any colour"

@@ -279,8 +279,9 @@ class ActionQuerySet(models.QuerySet):
         return self.order_by().aggregate(**self._state_counts())
 
     def soonest_due_first(self):
-        """By due date, undated last (the actions list)."""
-        return self.order_by(F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
+        """By due date, undated last, then by plan and number (the actions list): the order of an
+        index, so a page of a county's 30,000 actions is read without sorting them all."""
+        return self.order_by(F("due_date").asc(nulls_last=True), "plan_id", "sort_key")
 
     def worst_first(self):
         """Overdue first, then the soonest due, undated last (My actions)."""
@@ -365,6 +366,7 @@ class Action(models.Model):
             models.Index(fields=["plan", "rag_colour"], name="action_plan_rag"),
             models.Index(fields=["plan", "overdue"], name="action_plan_overdue"),
             models.Index(fields=["plan", "update_overdue"], name="action_plan_update_overdue"),
+            models.Index(fields=["due_date", "plan", "sort_key"], name="action_due_order"),
         ]
 
     def __str__(self):

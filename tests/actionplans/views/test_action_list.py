@@ -44,15 +44,15 @@ def two_plans(plan, lead, division, other_division, olivia):
 
 
 CASES = [
-    ("", ["Sefton improvement plan/1", "Kent plan/2", "Sefton improvement plan/2", "Kent plan/1", "Sefton improvement plan/3"]),
+    ("", ["Sefton improvement plan/1", "Kent plan/2", "Sefton improvement plan/2", "Sefton improvement plan/3", "Kent plan/1"]),
     ("?rag=red", ["Sefton improvement plan/1"]),
     ("?rag=amber", ["Sefton improvement plan/2"]),
     ("?rag=grey", ["Sefton improvement plan/3"]),
     ("?status=at_risk", ["Sefton improvement plan/2"]),
-    ("?status=none", ["Sefton improvement plan/1", "Kent plan/1", "Sefton improvement plan/3"]),
+    ("?status=none", ["Sefton improvement plan/1", "Sefton improvement plan/3", "Kent plan/1"]),
     ("?overdue=true", ["Sefton improvement plan/1"]),
     ("?needs_due_date=true", ["Sefton improvement plan/3"]),
-    ("?update_overdue=true", ["Sefton improvement plan/1", "Kent plan/1", "Sefton improvement plan/3"]),
+    ("?update_overdue=true", ["Sefton improvement plan/1", "Sefton improvement plan/3", "Kent plan/1"]),
     ("?awaiting_sign_off=true", ["Sefton improvement plan/2"]),
     ("?q=Tidmarsh", ["Kent plan/2", "Kent plan/1"]),  # a lead's name finds the actions they lead
     ("?q=audit+files", ["Sefton improvement plan/1"]),
@@ -61,6 +61,7 @@ CASES = [
 ]
 
 
+# Undated last; actions due the same day (or undated) by plan, then number.
 @pytest.mark.parametrize(("query", "expected"), CASES)
 def test_filters_search_and_sorting_by_due_date(client, mandy, two_plans, query, expected):
     client.force_login(mandy)
