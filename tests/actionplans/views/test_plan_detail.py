@@ -157,3 +157,34 @@ def test_everything_typed_is_escaped_in_the_rows(client, mandy, plan):
     assert "<script>" not in page.split("<main", 1)[1].split("</main>")[0]
     assert page.count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") >= 4
     assert 'data-action="1&lt;b&gt;"' in page
+
+
+def test_a_plan_with_no_owning_unit_is_flagged_with_what_it_means(client, mandy, ada):
+    from ...factories import PlanFactory
+
+    plan = PlanFactory(title="Imported without a unit", unit=None)
+    client.force_login(mandy)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert 'id="no-unit"' in page and "No manager can sign off its actions" in page
+    assert "edit the plan" not in page
+    client.force_login(ada)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert f'href="{reverse("admin:actionplans_plan_change", args=[plan.pk])}">edit the plan' in page
+
+
+def test_actions_needing_a_due_date_are_counted_shown_and_filterable(client, mandy, plan):
+    from ...factories import ActionFactory, AreaFactory
+
+    area = AreaFactory(plan=plan)
+    ActionFactory(area=area, number="1", timescale="March 2011")
+    ActionFactory(area=area, number="2", timescale="Starting Sept 2010, And over following 9 months.")
+    ActionFactory(area=area, number="3", timescale="Ongoing")
+    client.force_login(mandy)
+    response = client.get(plan.get_absolute_url())
+    report = response.context["report"]
+    assert report.summary.needs_due_date == 1 and report.summary.counts[rag.GREY] == 1
+    assert {row.number: row.rag.colour for row in report.rows} == {"1": rag.RED, "2": rag.GREY, "3": rag.GREEN}
+    page = response.content.decode()
+    assert "1 needing a due date" in page and "Needs a due date" in page
+    filtered = client.get(plan.get_absolute_url() + "?needs_due_date=on").context["report"]
+    assert [row.number for row in filtered.rows] == ["2"]

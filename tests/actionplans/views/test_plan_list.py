@@ -94,3 +94,20 @@ def test_query_count_does_not_grow(client, mandy, division, lead, plan_of, queri
     assert queries_of(url) == small
     with django_assert_max_num_queries(8):
         client.get(url)
+
+
+def test_plans_needing_a_due_date_or_with_no_unit_are_counted_flagged_and_filterable(client, mandy, ada, division):
+    dated = PlanFactory(title="Dated plan", unit=division)
+    ActionFactory(area=AreaFactory(plan=dated), number="1", timescale="March 2011")
+    undated = PlanFactory(title="Undated plan", unit=None)
+    ActionFactory(area=AreaFactory(plan=undated), number="1", timescale="When we can")
+    client.force_login(mandy)
+    assert titles(client, "?needs_due_date=true") == ["Undated plan"]
+    assert titles(client, "?no_unit=true") == ["Undated plan"]
+    assert titles(client) == ["Dated plan", "Undated plan"]
+    page = client.get(reverse("plan_list")).content.decode()
+    assert "1 needing a due date" in page and "app-no-unit" in page
+    assert "set its owning unit" not in page  # the way to fix it is for admins
+    client.force_login(ada)
+    page = client.get(reverse("plan_list")).content.decode()
+    assert f'href="{reverse("admin:actionplans_plan_change", args=[undated.pk])}"' in page
