@@ -3,6 +3,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_import import ImportAdminMixin
+from core.models import OrganisationUnit
 
 from . import spreadsheet, state
 from .models import Action, Area, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate, Recommendation
@@ -49,6 +50,13 @@ class JudgementInline(admin.TabularInline):
     extra = 0
 
 
+class PlanImportOptions(forms.Form):
+    unit = forms.ModelChoiceField(
+        OrganisationUnit.objects.all(), required=False, label="Owning unit",
+        help_text="For the plans whose rows leave Owning unit blank; a unit the file names wins.",
+    )
+
+
 @admin.register(Plan)
 class PlanAdmin(StoresActionState, ImportAdminMixin, SimpleHistoryAdmin):
     # The same import as `manage.py import_plan`: a milestones CSV on its own is recognised by its headers.
@@ -56,8 +64,13 @@ class PlanAdmin(StoresActionState, ImportAdminMixin, SimpleHistoryAdmin):
     import_columns = [
         ("Plan rows: one row per action (the first sheet)", spreadsheet.PLAN_COLUMNS),
         (f"Milestones: a sheet named {spreadsheet.MILESTONE_SHEET}, or a CSV of its own", spreadsheet.MILESTONE_COLUMNS),
+        (
+            f"Progress: a sheet named {spreadsheet.PROGRESS_SHEET}, every progress update (workbooks only)",
+            spreadsheet.PROGRESS_COLUMNS,
+        ),
     ]
     import_function = spreadsheet.import_plan_file
+    import_options_form = PlanImportOptions
     list_display = ["title", "source", "source_date", "unit", "rag_scheme", "status"]
     list_filter = ["source", "status", "rag_scheme", "unit"]
     search_fields = ["title"]

@@ -24,7 +24,7 @@ def _cells(row):
         row.timescale,
         row.due_date,
         rag.STATUS_LABELS.get(row.status, ""),
-        row.rag.label,
+        row.rag,  # a Rag: its word, and in a workbook its colour
         row.rag.reason,
         "Yes" if row.overdue else "",
         "Yes" if row.update_overdue else "",

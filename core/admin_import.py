@@ -6,6 +6,7 @@ A model's admin adds `ImportAdminMixin` and says what to import:
         import_label = "plans"
         import_columns = [("Plan rows", PLAN_COLUMNS)]
         import_function = import_plan_file  # (data, filename, *, dry_run) -> core.imports.ImportResult
+        import_options_form = PlanImportOptions  # optional: its fields go to import_function as keywords
 
 The page (`<model>/import/`, linked from the changelist) runs the import as a dry run
 and shows, row by row, what it would do (new, updated, unchanged) with its warnings,
@@ -28,6 +29,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.http import QueryDict
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -109,7 +111,10 @@ def discard(token):
 class ImportAdminMixin:
     import_label = ""  # what the rows are, plural: "plans"
     import_columns = ()  # [(heading, [core.spreadsheets.Column])], listed on the upload page
-    import_function = None  # (data, filename, *, dry_run=False) -> core.imports.ImportResult
+    import_function = None  # (data, filename, *, dry_run=False, **options) -> core.imports.ImportResult
+    # A form of choices made beside the file (a plan's owning unit): its cleaned fields are passed to
+    # import_function as keywords, and kept with the upload between preview and confirm.
+    import_options_form = None
     change_list_template = "admin/core/change_list_with_import.html"
 
     def has_import_permission(self, request):
@@ -131,9 +136,12 @@ class ImportAdminMixin:
             context["import_url"] = self.import_url()
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
-    def run_import_function(self, data, filename, dry_run):
+    def run_import_function(self, data, filename, dry_run, options=None):
         # Read from the class: a plain function set as a class attribute is not bound to the admin.
-        return type(self).import_function(data, filename, dry_run=dry_run)
+        return type(self).import_function(data, filename, dry_run=dry_run, **(options or {}))
+
+    def options_form(self, data=None):
+        return self.import_options_form(data) if self.import_options_form else None
 
     def import_view(self, request):
         if not self.has_import_permission(request):
@@ -145,22 +153,29 @@ class ImportAdminMixin:
             messages.info(request, "Import cancelled: nothing was saved.")
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
         form = UploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
+        options_form = self.options_form(request.POST if request.method == "POST" else None)
+        options_valid = options_form is None or options_form.is_valid()
+        if request.method == "POST" and form.is_valid() and options_valid:
             upload = form.cleaned_data["import_file"]
             data = upload.read()
+            options = options_form.cleaned_data if options_form else {}
             self.forget_upload(request)  # a preview left unconfirmed is replaced by this one
             try:
-                result = self.run_import_function(data, upload.name, dry_run=True)
+                result = self.run_import_function(data, upload.name, dry_run=True, options=options)
             except SpreadsheetError as error:
                 form.add_error("import_file", str(error))
             except ImportErrors as errors:
-                return self.render_import(request, form, filename=upload.name, errors=errors.errors)
+                return self.render_import(request, form, options_form, filename=upload.name, errors=errors.errors)
             else:
                 request.session[self.session_key] = {
                     "token": stage(data), "filename": upload.name, "digest": digest(data),
+                    # As sent, to be checked again on confirm (a unit deleted meanwhile is refused then).
+                    "options": {
+                        key: request.POST.getlist(key) for key in map(options_form.add_prefix, options_form.fields)
+                    } if options_form else {},
                 }
-                return self.render_import(request, form, filename=upload.name, result=result)
-        return self.render_import(request, form)
+                return self.render_import(request, form, options_form, filename=upload.name, result=result)
+        return self.render_import(request, form, options_form)
 
     def confirm_import(self, request):
         kept = request.session.get(self.session_key) or {}
@@ -171,20 +186,30 @@ class ImportAdminMixin:
             messages.error(request, "That preview is no longer available (it was replaced or has expired): upload the file again.")
             return redirect(self.import_url())
         filename = kept["filename"]
+        options_form = self.options_form(QueryDict(mutable=True)) if self.import_options_form else None
+        if options_form is not None:
+            for name, values in (kept.get("options") or {}).items():
+                options_form.data.setlist(name, values)
+            if not options_form.is_valid():
+                self.forget_upload(request)
+                messages.error(request, "The choices made with that file are no longer valid: upload the file again.")
+                return redirect(self.import_url())
+        options = options_form.cleaned_data if options_form else {}
         try:
-            result = self.run_import_function(data, filename, dry_run=False)
+            result = self.run_import_function(data, filename, dry_run=False, options=options)
         except ImportErrors as problem:
             # What is saved changed since the preview (someone edited the plan meanwhile).
-            return self.render_import(request, UploadForm(), filename=filename, errors=problem.errors)
+            return self.render_import(request, UploadForm(), self.options_form(), filename=filename, errors=problem.errors)
         except SpreadsheetError as problem:
-            return self.render_import(request, UploadForm(), filename=filename, errors=[RowError(0, "", str(problem))])
+            errors = [RowError(0, "", str(problem))]
+            return self.render_import(request, UploadForm(), self.options_form(), filename=filename, errors=errors)
         finally:
             self.forget_upload(request)
         for flag, was_created in ((ADDITION, True), (CHANGE, False)):
             logged = [obj for obj, created in result.touched if created == was_created]
             if logged:
                 LogEntry.objects.log_actions(request.user.pk, logged, flag, change_message=f"Imported from {filename}")
-        messages.success(request, f"Import finished. {result.summary}")
+        messages.success(request, f"Import finished. {result.message}")
         return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
 
     @property
@@ -196,12 +221,14 @@ class ImportAdminMixin:
         if kept:
             discard(kept.get("token"))
 
-    def render_import(self, request, form, filename="", result=None, errors=None):
+    def render_import(self, request, form, options_form=None, filename="", result=None, errors=None):
         context = {
             **self.admin_site.each_context(request),
             "title": f"Import {self.import_label}",
             "opts": self.opts,
             "form": form,
+            "options_form": options_form,
+            "options_chosen": _chosen(options_form) if result is not None else [],
             "filename": filename,
             "import_columns": self.import_columns,
             "errors": errors,
@@ -211,6 +238,16 @@ class ImportAdminMixin:
             context |= preview(result)
             context["token"] = request.session[self.session_key]["token"]
         return TemplateResponse(request, "admin/core/import.html", context)
+
+
+def _chosen(options_form):
+    """(label, value) of each choice made beside the file, as the preview repeats them."""
+    if options_form is None or not options_form.is_bound or not options_form.is_valid():
+        return []
+    return [
+        (field.label, options_form.cleaned_data.get(name) or "(none)")
+        for name, field in options_form.fields.items()
+    ]
 
 
 def preview(result):

@@ -44,6 +44,7 @@ class RowOutcome:
     label: str  # what the row is, in words: "Action 1.10 of 'Sefton plan': Refresh the HR strategy"
     sheet: str = ""
     saved: object = field(default=None, compare=False)  # the object the row saved
+    details: tuple = ()  # more about the row, a line each: "Leads: JS: new lead"
 
     @property
     def outcome_label(self):
@@ -73,6 +74,11 @@ class ImportResult:
             f"{self.count(UNCHANGED)} unchanged; {len(self.warnings)} warnings."
         )
 
+    @property
+    def message(self):
+        """What the admin's preview and its message after confirming say (a format's result may say it better)."""
+        return self.summary
+
 
 def run_import(*, parse, check, save, dry_run=False):
     """Parse, check and save (see the module's docstring); raises ImportErrors listing every bad row.
@@ -87,7 +93,8 @@ def run_import(*, parse, check, save, dry_run=False):
             raise ImportErrors(errors)
         result = save(checked)
         result.dry_run = dry_run
-        result.warnings = [*parsed.warnings, *checked.warnings]
+        # Saving may find more to warn about (a new lead beside one with the same initials).
+        result.warnings = [*parsed.warnings, *checked.warnings, *result.warnings]
         if dry_run:
             transaction.set_rollback(True)
     return result

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from .rag import HEX, Rag
+
 # The longest cell read, in characters: the csv module's own limit, applied to workbooks too.
 MAX_CELL_CHARACTERS = 131_072
 SAVE_AS_UTF8 = "In Excel choose Save As > CSV UTF-8 (Comma delimited)."
@@ -220,7 +222,7 @@ def _read_xlsx(data):
                 if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS for cell in row):
                     reason = _too_long(number, "a cell", MAX_CELL_CHARACTERS, sheet.title)
                     raise SpreadsheetError(f"The file cannot be read: {reason}")
-                rows.append(list(row))
+                rows.append([_unescaped(cell) if isinstance(cell, str) else cell for cell in row])
             if merged:
                 _fill_merged(rows, [cell_range.bounds for cell_range in sheet.merged_cells.ranges])
         return sheets
@@ -267,8 +269,8 @@ def _escaped(cell):
 
 
 def _unescaped(cell):
-    """A CSV cell without the apostrophe `_escaped` put in front. (Excel keeps such an apostrophe as a
-    prefix, not in the cell's value, so a workbook's cells never carry it.)"""
+    """A cell without the apostrophe `_escaped` put in front. Excel keeps the apostrophes of a CSV it
+    opens in the cells' text, and saved as a workbook they stay there: they are removed from both."""
     return cell[1:] if cell.startswith("'") and _looks_like_formula(cell) else cell
 
 
@@ -397,38 +399,125 @@ def numbering(value):
     return cell_text(value)
 
 
+def _plain(cell):
+    """A cell as written to CSV or a workbook: a RAG as its word, an aware time in local time."""
+    if isinstance(cell, Rag):
+        return cell.label
+    if isinstance(cell, datetime) and cell.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.localtime(cell).replace(tzinfo=None)
+    return cell
+
+
+def _csv_cell(cell):
+    cell = _plain(cell)
+    if isinstance(cell, datetime):
+        return cell.isoformat(sep=" ")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return _escaped(cell)
+
+
 def write_csv(headers, rows):
+    """CSV bytes: UTF-8 with a byte-order mark, so that Excel reads "–", "’" and "£" as written.
+
+    Cells may be text, numbers, None (blank), dates (written YYYY-MM-DD) and `core.rag.Rag` (written
+    as its word, "Red"); text a spreadsheet program would run gets an apostrophe in front.
+    """
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(headers)
-    writer.writerows([_escaped(cell) for cell in row] for row in rows)
-    return out.getvalue().encode("utf-8")
+    writer.writerows([_csv_cell(cell) for cell in row] for row in rows)
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+# Column widths in characters: wide enough for most cells, never so wide a column fills the screen.
+NARROWEST, WIDEST = 8, 60
+DATE_FORMAT, DATE_TIME_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"
+
+
+def _width(value):
+    """The characters a cell needs on its longest line."""
+    if isinstance(value, datetime):
+        return 16
+    if isinstance(value, date):
+        return 10
+    if value is None:
+        return 0
+    return max((len(line) for line in str(value).split("\n")), default=0)
 
 
 def write_xlsx(sheets):
-    """`sheets`: [(title, headers, rows)]; the first sheet is the one import reads."""
+    """XLSX bytes of `sheets`: [(title, headers, rows)]; the first sheet is the one import reads.
+
+    Cells as `write_csv` takes them: dates become date cells (dd/mm/yyyy), a `core.rag.Rag` its word in a
+    cell filled with its colour, and text a spreadsheet program would run a text cell, never a formula.
+    Each sheet opens ready to use: header row bold and frozen, a filter over the data, columns as wide
+    as their text up to a limit (longer text wraps), printed landscape, one page wide, the header row
+    on every page.
+    """
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     workbook.remove(workbook.active)
-    wrapped = Alignment(wrap_text=True, vertical="top")
+    top, wrapped = Alignment(vertical="top"), Alignment(wrap_text=True, vertical="top")
+    bold = Font(bold=True)
+    rag_styles = {
+        colour: (PatternFill(fill_type="solid", fgColor=fill), Font(color=text)) for colour, (text, fill) in HEX.items()
+    }
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(title)
-        sheet.append(headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            sheet.column_dimensions[cell.column_letter].width = 24
+        sheet.append(list(headers))
+        widths = [_width(header) + 2 for header in headers]
+        cells = []  # (cell, the Rag it shows or None)
+        last_row = 1
         # Cells are found by row and column: openpyxl's max_row and sheet[n] scan every cell (quadratic).
         for number, row in enumerate(rows, start=2):
-            sheet.append(row)
-            for column in range(1, len(row) + 1):
+            last_row = number
+            plain = [_plain(cell) for cell in row]
+            sheet.append([_xlsx_text(cell) for cell in plain])
+            for column, (original, value) in enumerate(zip(row, plain), start=1):
                 cell = sheet.cell(row=number, column=column)
-                cell.alignment = wrapped
-                # openpyxl would store "=..." as a formula; a text cell is shown, never run.
-                if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                if isinstance(value, str):
+                    # openpyxl would store "=..." as a formula and "#N/A" as an error: text stays text.
                     cell.data_type = "s"
+                    if _looks_like_formula(value):
+                        # Marked as typed after an apostrophe, as Excel does: edited in Excel, it is never run.
+                        cell.quotePrefix = True
+                elif isinstance(value, datetime):
+                    cell.number_format = DATE_TIME_FORMAT
+                elif isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
+                if column > len(widths):
+                    widths.append(NARROWEST)
+                widths[column - 1] = max(widths[column - 1], _width(value) + 2)
+                cells.append((cell, original if isinstance(original, Rag) else None))
+        long = {column for column, width in enumerate(widths, start=1) if width > WIDEST}
+        for cell, rag in cells:
+            cell.alignment = wrapped if cell.column in long else top
+            if rag is not None:
+                cell.fill, cell.font = rag_styles[rag.colour]
+        for cell in sheet[1]:
+            cell.font = bold
+            cell.alignment = wrapped if cell.column in long else top
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = min(max(width, NARROWEST), WIDEST)
+        last = get_column_letter(max(len(widths), 1))
         sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = f"A1:{last}{last_row}"
+        sheet.print_title_rows = "1:1"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+def _xlsx_text(value):
+    """What a workbook cell holds: text with apostrophes in front gets one more, which import removes (as
+    from a CSV); a workbook shows the rest as typed."""
+    return f"'{value}" if isinstance(value, str) and value.startswith("'") and _looks_like_formula(value) else value

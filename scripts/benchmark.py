@@ -104,7 +104,11 @@ def single_plan(args):
         """`count` actions of one plan; with `revised_every`, every n-th action reworded and reported on again."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([c.name for c in spreadsheet.PLAN_COLUMNS])
+        writer.writerow([  # the columns a council's file has; the format's optional ones are left out
+            "Plan", "Source", "Source date", "Area", "Recommendation No", "Recommendation", "Recommendation page",
+            "Measurable indicator", "Desired outcome", "Action No", "Action", "Expected evidence", "Leads", "Timescale",
+            "Due date", "Status", "Progress", "Progress date",
+        ])
         for n in range(count):
             rec = n % 40 + 1
             revised = bool(revised_every) and n % revised_every == 0

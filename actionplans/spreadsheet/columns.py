@@ -3,12 +3,13 @@
 
 from core.spreadsheets import Column
 
-from ..models import Action, Area, Plan, Recommendation
+from ..models import Action, Area, Milestone, Plan, ProgressUpdate, Recommendation
 
 PLAN_COLUMNS = [
     Column("Plan", required=True),
     Column("Source"),
     Column("Source date"),
+    Column("Owning unit"),
     Column("Area", required=True),
     Column("Recommendation No"),
     Column("Recommendation"),
@@ -22,6 +23,7 @@ PLAN_COLUMNS = [
     Column("Timescale"),
     Column("Due date"),
     Column("Status"),
+    Column("Status date"),
     Column("Progress"),
     Column("Progress date"),
 ]
@@ -33,17 +35,52 @@ MILESTONE_COLUMNS = [
     Column("Milestone", required=True),
     Column("Date"),
     Column("Completed"),
+    Column("Date completed"),
 ]
 MILESTONE_SHEET = "Milestones"
+# Every progress update, one a row: written to workbooks, read back from a sheet of this name.
+PROGRESS_COLUMNS = [
+    Column("Plan", required=True),
+    Column("Action No", required=True),
+    Column("Date", required=True),
+    Column("Status"),
+    Column("Progress"),
+]
+PROGRESS_SHEET = "Progress"
+PROGRESS_EXPORT_ONLY_COLUMNS = ["Reported by"]
 FORMAT_NAME = "the plan format"
 
-# Cells stored in columns of limited length: longer text is a row error, not a database error.
+
+def _longest(model, name):
+    return model._meta.get_field(name).max_length
+
+
+# Cells stored in fields of limited length: longer text is a row error naming the limit, never cut
+# and never a database error.
 MAX_LENGTHS = {
-    "Plan": Plan._meta.get_field("title").max_length,
-    "Area": Area._meta.get_field("title").max_length,
-    "Recommendation No": Recommendation._meta.get_field("number").max_length,
-    "Recommendation page": Recommendation._meta.get_field("page_reference").max_length,
-    "Action No": Action._meta.get_field("number").max_length,
+    "Plan": _longest(Plan, "title"),
+    "Area": _longest(Area, "title"),
+    "Recommendation No": _longest(Recommendation, "number"),
+    "Recommendation": _longest(Recommendation, "text"),
+    "Recommendation page": _longest(Recommendation, "page_reference"),
+    "Measurable indicator": _longest(Recommendation, "measurable_indicator"),
+    "Desired outcome": _longest(Recommendation, "desired_outcome"),
+    "Action No": _longest(Action, "number"),
+    "Action": _longest(Action, "text"),
+    "Expected evidence": _longest(Action, "expected_evidence"),
+    "Timescale": _longest(Action, "timescale"),
+    "Progress": _longest(ProgressUpdate, "narrative"),
+}
+MILESTONE_MAX_LENGTHS = {
+    "Plan": _longest(Plan, "title"),
+    "Action No": _longest(Action, "number"),
+    "Milestone": _longest(Milestone, "activity"),
+    "Date": _longest(Milestone, "date_text"),
+}
+PROGRESS_MAX_LENGTHS = {
+    "Plan": _longest(Plan, "title"),
+    "Action No": _longest(Action, "number"),
+    "Progress": _longest(ProgressUpdate, "narrative"),
 }
 
 # The column each saved field comes from. A column the file leaves out changes nothing (a file in the

@@ -8,8 +8,7 @@ scheme and source date, the actions a cross-reference may point at): `save.check
 looks those up once and passes them in, so they stay pure functions too.
 """
 
-import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from core.imports import Parsed
@@ -31,19 +30,36 @@ from .columns import (
     FORMAT_NAME,
     MAX_LENGTHS,
     MILESTONE_COLUMNS,
+    MILESTONE_MAX_LENGTHS,
     MILESTONE_SHEET,
     PLAN_COLUMNS,
+    PROGRESS_COLUMNS,
+    PROGRESS_EXPORT_ONLY_COLUMNS,
+    PROGRESS_MAX_LENGTHS,
+    PROGRESS_SHEET,
 )
 
 SOURCE_BY_NAME = {header_key(label): key for key, label in Plan.SOURCES} | {key: key for key, _ in Plan.SOURCES}
 SOURCE_BY_NAME |= {"cqc": Plan.CQC_INSPECTION, "apa": Plan.ANNUAL_PERFORMANCE_ASSESSMENT}
-CROSS_REFERENCE = re.compile(r"^\s*(?:see|refer(?:red)? to|cf\.?)\s+(?:action\s+)?(\d+(?:\.\d+)*[a-z]?)\s*\.?\s*$", re.I)
 REQUIRED = ("Plan", "Area", "Action No", "Action")
 NUMBERING_COLUMNS = ("Action No", "Recommendation No")
 LEAD_NAME_LENGTH = Lead._meta.get_field("name").max_length
 TRUE_WORDS = {"yes", "y", "true", "1", "completed", "complete", "done", "x"}
 FALSE_WORDS = {"", "no", "n", "false", "0"}
 STATUS_DATE_REASON = "is needed for the Status: give the date the status was reported, or the plan's Source date"
+
+
+def too_long(column, text, limit):
+    return f"{column} is {len(text):,} characters; the most is {limit:,}"
+
+
+def length_errors(number, text, limits, sheet=""):
+    """A RowError for each cell longer than its field holds: nothing is ever cut to fit."""
+    return [
+        RowError(number, name, too_long(name, text[name], limit), sheet)
+        for name, limit in limits.items()
+        if len(text.get(name, "")) > limit
+    ]
 
 
 @dataclass(frozen=True)
@@ -55,6 +71,7 @@ class PlanRow:
     plan: str
     source: str | None  # a key of Plan.SOURCES; None when the row names none
     source_date: date | None
+    unit: str  # the owning unit as written: its name or short name; "" when the row names none
     area: str
     recommendation_number: str
     recommendation: str
@@ -68,6 +85,7 @@ class PlanRow:
     timescale: timescales.Timescale  # .text is as written
     due_date: date | None
     status_written: str
+    status_date: date | None  # the day the status was reported, when not the Progress date
     progress: str
     progress_date: date | None
     reference: str | None = None  # the number of the action a "See 12.1" points at
@@ -94,6 +112,24 @@ class MilestoneRow:
     activity: str
     date_text: str
     completed: bool  # a yes in Completed, or a Date of "Completed"
+    completed_on: date | None = None
+    columns: frozenset = field(default=frozenset(), compare=False)  # the milestone columns the file has
+
+    def has(self, column):
+        return column in self.columns
+
+
+@dataclass(frozen=True)
+class UpdateRow:
+    """One row of the Progress sheet: one progress update of an action, as it was reported on its day."""
+
+    row: int
+    plan: str
+    action_number: str
+    date: date
+    status_written: str
+    narrative: str
+    status: str | None = None  # the plan's scheme's status, set by `settle_update_statuses`
 
 
 def parse_plan_file(file, milestones_file=None):
@@ -102,14 +138,14 @@ def parse_plan_file(file, milestones_file=None):
     The plan rows are the first sheet's; milestones come from a separate file, else from a sheet
     named Milestones. A first sheet with milestone headers is a milestones file on its own.
     """
-    plan_rows, milestone_rows = split_sheets(file, milestones_file)
-    plan_table = make_table(plan_rows, PLAN_COLUMNS) if plan_rows is not None else None
-    milestone_table = (
-        make_table(milestone_rows, MILESTONE_COLUMNS, what="Milestones sheet") if milestone_rows is not None else None
-    )
-    parts = [parse_plan_table(plan_table) if plan_table else None]
-    parts.append(parse_milestone_table(milestone_table) if milestone_table else None)
-    parts = [part for part in parts if part is not None]
+    plan_rows, milestone_rows, progress_rows = split_sheets(file, milestones_file)
+    parts = []
+    if plan_rows is not None:
+        parts.append(parse_plan_table(make_table(plan_rows, PLAN_COLUMNS)))
+    if milestone_rows is not None:
+        parts.append(parse_milestone_table(make_table(milestone_rows, MILESTONE_COLUMNS, what="Milestones sheet")))
+    if progress_rows is not None:
+        parts.append(parse_progress_table(make_table(progress_rows, PROGRESS_COLUMNS, what="Progress sheet")))
     warnings = [*file.warnings, *(milestones_file.warnings if milestones_file else ())]
     return Parsed(
         sheets={sheet: rows for part in parts for sheet, rows in part.sheets.items()},
@@ -119,16 +155,20 @@ def parse_plan_file(file, milestones_file=None):
 
 
 def split_sheets(file, milestones_file=None):
-    """(plan rows, milestone rows) of a file's sheets; either may be None."""
+    """(plan rows, milestone rows, progress rows) of a file's sheets; any may be None."""
     first = file.first
     milestone_rows = milestones_file.first if milestones_file else None
     named = file.named(MILESTONE_SHEET)
-    # A Milestones sheet with nothing below its header (an export of a plan without milestones) adds none.
+    # A Milestones or Progress sheet with nothing below its header (an export of a plan without
+    # milestones, or without progress) adds none.
     if milestone_rows is None and named is not None and named is not first and _filled(named) > 1:
         milestone_rows = named
+    progress_rows = file.named(PROGRESS_SHEET)
+    if progress_rows is first or (progress_rows is not None and _filled(progress_rows) < 2):
+        progress_rows = None
     if looks_like_milestones(first):
-        return None, first
-    return first, milestone_rows
+        return None, first, None
+    return first, milestone_rows, progress_rows
 
 
 def _filled(rows):
@@ -175,9 +215,7 @@ def parse_plan_row(number, values):
     for name in REQUIRED:
         if not text.get(name):
             error(name, "is required and is empty")
-    for name, length in MAX_LENGTHS.items():
-        if len(text.get(name, "")) > length:
-            error(name, f"is longer than {length} characters")
+    errors += length_errors(number, text, MAX_LENGTHS)
     for name in NUMBERING_COLUMNS:
         try:
             numbering(values.get(name))
@@ -188,7 +226,7 @@ def parse_plan_row(number, values):
         names = ", ".join(label for _, label in Plan.SOURCES)
         error("Source", f"'{text['Source']}' is not a plan source; use one of {names}")
     dates = {}
-    for name in ("Source date", "Due date", "Progress date"):
+    for name in ("Source date", "Due date", "Status date", "Progress date"):
         dates[name] = None
         if text.get(name):
             try:
@@ -199,6 +237,8 @@ def parse_plan_row(number, values):
         error("Recommendation No", "is needed when Recommendation is given")
     if text.get("Progress") and not text.get("Progress date"):
         error("Progress date", "is needed when Progress is given: the date the progress was reported")
+    if text.get("Status date") and not text.get("Status"):
+        error("Status date", "is given but Status is empty: give the status reported on that day, or clear the date")
     leads = tuple(" ".join(part.split()) for part in text.get("Leads", "").split(";") if part.strip())
     if any(len(name) > LEAD_NAME_LENGTH for name in leads):
         error("Leads", f"a lead's name is longer than {LEAD_NAME_LENGTH} characters")
@@ -212,6 +252,7 @@ def parse_plan_row(number, values):
         plan=text.get("Plan", ""),
         source=source,
         source_date=dates["Source date"],
+        unit=" ".join(text.get("Owning unit", "").split()),
         area=text.get("Area", ""),
         recommendation_number=text.get("Recommendation No", ""),
         recommendation=text.get("Recommendation", ""),
@@ -225,6 +266,7 @@ def parse_plan_row(number, values):
         timescale=timescale,
         due_date=dates["Due date"],
         status_written=text.get("Status", ""),
+        status_date=dates["Status date"],
         progress=text.get("Progress", ""),
         progress_date=dates["Progress date"],
         reference=reference,
@@ -235,8 +277,9 @@ def parse_plan_row(number, values):
 
 def cross_reference(action_text, timescale):
     """(action number, column, problem) of a cross-reference ("See 12.1") in the Action or the Timescale."""
-    in_action = CROSS_REFERENCE.match(action_text or "")
-    in_action = in_action.group(1) if in_action else None
+    # The timescale's rule reads the Action too ("See 12.1", "Refer to 13.1", "cf. 9.1", "As per 2.1").
+    in_action = timescales.REFERENCE_RE.match(action_text or "")
+    in_action = in_action["ref"] if in_action else None
     in_timescale = timescale.reference if timescale.kind == timescales.REFERENCE else None
     if in_action and in_timescale and in_action != in_timescale:
         return None, "", f"refers to action {in_timescale}, but the Action refers to {in_action}"
@@ -248,7 +291,7 @@ def cross_reference(action_text, timescale):
 def cross_row_errors(rows):
     """What is wrong only when rows are read together: an action twice, a plan's source or a
     recommendation's wording that differs from an earlier row's."""
-    errors, seen_actions, plan_source, wording = [], {}, {}, {}
+    errors, seen_actions, plan_source, plan_unit, wording = [], {}, {}, {}, {}
     for row in rows:
         key = (row.plan, row.action_number)
         if key in seen_actions:
@@ -261,6 +304,12 @@ def cross_row_errors(rows):
             first_source, first_row = plan_source.setdefault(row.plan, (row.source, row.row))
             if first_source != row.source:
                 errors.append(RowError(row.row, "Source", f"differs from the source of the same plan on row {first_row}"))
+        if row.unit:
+            first_unit, first_row = plan_unit.setdefault(row.plan, (header_key(row.unit), row.row))
+            if first_unit != header_key(row.unit):
+                errors.append(
+                    RowError(row.row, "Owning unit", f"differs from the owning unit of the same plan on row {first_row}")
+                )
         if row.recommendation_number and row.recommendation:
             first_text, first_row = wording.setdefault((row.plan, row.recommendation_number), (row.recommendation, row.row))
             if first_text != row.recommendation:
@@ -302,15 +351,20 @@ def first_given(rows, name):
 # --- Milestone rows -------------------------------------------------------------------------
 
 
-def parse_milestone_table(table):
-    warnings = table.header_warnings(FORMAT_NAME, sheet=MILESTONE_SHEET)
+def _parse_sheet(table, sheet, parse_row, ignored=()):
+    """Every row of a second sheet (Milestones, Progress) through `parse_row`, with its header warnings."""
+    warnings = table.header_warnings(FORMAT_NAME, ignored=ignored, sheet=sheet)
     rows, errors = [], []
     for number, values in table.rows:
-        row, row_errors = parse_milestone_row(number, values)
+        row, row_errors = parse_row(number, values)
         errors += row_errors
         if row is not None:
             rows.append(row)
-    return Parsed(sheets={MILESTONE_SHEET: tuple(rows)}, errors=tuple(errors), warnings=tuple(warnings))
+    return Parsed(sheets={sheet: tuple(rows)}, errors=tuple(errors), warnings=tuple(warnings))
+
+
+def parse_milestone_table(table):
+    return _parse_sheet(table, MILESTONE_SHEET, parse_milestone_row)
 
 
 def parse_milestone_row(number, values):
@@ -321,6 +375,7 @@ def parse_milestone_row(number, values):
         for name in ("Plan", "Action No", "Milestone")
         if not text.get(name)
     ]
+    errors = errors or length_errors(number, text, MILESTONE_MAX_LENGTHS, MILESTONE_SHEET)
     if errors:
         return None, errors
     try:
@@ -330,10 +385,53 @@ def parse_milestone_row(number, values):
     completed = text.get("Completed", "").lower()
     if completed not in TRUE_WORDS | FALSE_WORDS:
         return None, [RowError(number, "Completed", f"'{text['Completed']}' is not yes or no", MILESTONE_SHEET)]
+    completed_on = None
+    if text.get("Date completed"):
+        try:
+            completed_on = parse_date(values["Date completed"])
+        except ValueError as problem:
+            return None, [RowError(number, "Date completed", str(problem), MILESTONE_SHEET)]
     date_text = text.get("Date", "")
     # A date of "Completed" marks the milestone done (Milestone.derive_fields), whatever the flag says.
     done = completed in TRUE_WORDS or timescales.parse_timescale(date_text).is_completed
-    return MilestoneRow(number, text["Plan"], text["Action No"], text["Milestone"], date_text, done), []
+    if completed_on and not done:
+        reason = "is given but the milestone is not marked Completed: write yes in Completed, or clear the date"
+        return None, [RowError(number, "Date completed", reason, MILESTONE_SHEET)]
+    row = MilestoneRow(
+        number, text["Plan"], text["Action No"], text["Milestone"], date_text, done, completed_on, frozenset(values)
+    )
+    return row, []
+
+
+# --- Progress rows --------------------------------------------------------------------------
+
+
+def parse_progress_table(table):
+    return _parse_sheet(table, PROGRESS_SHEET, parse_progress_row, ignored=PROGRESS_EXPORT_ONLY_COLUMNS)
+
+
+def parse_progress_row(number, values):
+    """(UpdateRow, []) or (None, [RowError]): one progress update, checked up to its first problem."""
+    text = {name: cell_text(value) for name, value in values.items()}
+    errors = [
+        RowError(number, name, "is required and is empty", PROGRESS_SHEET)
+        for name in ("Plan", "Action No", "Date")
+        if not text.get(name)
+    ]
+    if not errors and not (text.get("Progress") or text.get("Status")):
+        errors = [RowError(number, "Progress", "is empty and so is Status: an update reports one or both", PROGRESS_SHEET)]
+    errors = errors or length_errors(number, text, PROGRESS_MAX_LENGTHS, PROGRESS_SHEET)
+    if errors:
+        return None, errors
+    try:
+        numbering(values.get("Action No"))
+    except ValueError as problem:
+        return None, [RowError(number, "Action No", str(problem), PROGRESS_SHEET)]
+    try:
+        day = parse_date(values["Date"])
+    except ValueError as problem:
+        return None, [RowError(number, "Date", str(problem), PROGRESS_SHEET)]
+    return UpdateRow(number, text["Plan"], text["Action No"], day, text.get("Status", ""), text.get("Progress", "")), []
 
 
 # --- Rules that need what is saved (save.check looks it up and passes it in) -----------------
@@ -347,15 +445,16 @@ class PlanFacts:
     source_date: date | None  # the day a status with no date of its own counts from
 
 
-def plan_facts(rows, saved):
-    """{plan title: PlanFacts}; `saved` is {title: (RAG scheme, source date)} of the plans already saved.
+def plan_facts(rows, saved, other_titles=()):
+    """{plan title: PlanFacts}; `saved` is {title: (RAG scheme, source date)} of the plans already saved;
+    `other_titles`, the plans other sheets name (their progress needs the scheme too).
 
     A saved plan keeps its scheme (set by hand, perhaps); a new one takes its source's. The source
     date is the first one the file gives for the plan, else the one saved.
     """
     sources, source_dates = first_given(rows, "source"), first_given(rows, "source_date")
     facts = {}
-    for title in dict.fromkeys(row.plan for row in rows):
+    for title in dict.fromkeys([*(row.plan for row in rows), *other_titles]):
         scheme, saved_date = saved.get(title, (None, None))
         facts[title] = PlanFacts(
             scheme=scheme or Plan.default_scheme(sources.get(title)), source_date=source_dates.get(title) or saved_date
@@ -378,7 +477,7 @@ def settle_statuses(rows, facts, earlier_errors=()):
         except ValueError as problem:
             status = ""
             errors.append(RowError(row.row, "Status", str(problem)))
-        day = row.progress_date or fact.source_date
+        day = row.status_date or row.progress_date or fact.source_date
         if row.timescale.is_completed and not day and status in ("", rag.COMPLETED):
             # "Completed" in the timescale already makes the action complete (Action.status_on): with no
             # date to give it, a status update would only repeat that on a made-up day. An export of such
@@ -389,6 +488,19 @@ def settle_statuses(rows, facts, earlier_errors=()):
         if status and not day and (row.row, "Progress date") not in reported:
             errors.append(RowError(row.row, "Progress date", STATUS_DATE_REASON))
         settled.append(replace(row, status=status, reported_on=day))
+    return settled, errors
+
+
+def settle_update_statuses(rows, facts):
+    """(Progress sheet rows with their scheme's status, [RowError]): each update's status is its own."""
+    settled, errors = [], []
+    for row in rows:
+        try:
+            status = rag.normalise_status(row.status_written, facts[row.plan].scheme)
+        except ValueError as problem:
+            status = ""
+            errors.append(RowError(row.row, "Status", str(problem), PROGRESS_SHEET))
+        settled.append(replace(row, status=status))
     return settled, errors
 
 
@@ -406,11 +518,16 @@ def dangling_references(rows, saved_actions):
     ]
 
 
-def unknown_milestone_actions(milestone_rows, plan_rows, saved_actions):
-    """Errors for milestones of an action that neither the file's plan rows nor the database hold."""
+def unknown_actions(rows, plan_rows, saved_actions, sheet):
+    """Errors for rows of `sheet` (milestones, progress) of an action that neither the file's plan rows
+    nor the database hold."""
     known = {(row.plan, row.action_number) for row in plan_rows} | saved_actions
     return [
-        RowError(row.row, "Action No", f"no action {row.action_number} in plan '{row.plan}'", MILESTONE_SHEET)
-        for row in milestone_rows
+        RowError(row.row, "Action No", f"no action {row.action_number} in plan '{row.plan}'", sheet)
+        for row in rows
         if (row.plan, row.action_number) not in known
     ]
+
+
+def unknown_milestone_actions(milestone_rows, plan_rows, saved_actions):
+    return unknown_actions(milestone_rows, plan_rows, saved_actions, MILESTONE_SHEET)

@@ -1,7 +1,9 @@
 """Saving a plan file: what is saved read once per table, what changes written in bulk.
 
 `check` loads what the file's plans already hold (one query per table, whatever the
-number of rows) and applies the rules that need it (`parse`'s last section). `save`
+number of rows) and applies the rules that need it (`parse`'s last section): the
+owning unit a plan names, statuses in the plan's scheme, cross-references, the actions
+milestones and progress belong to. `save`
 works out in memory what changes, then writes each table with `bulk_create` and
 `bulk_update`, so 10 rows and 5,000 cost the same number of queries, but for one more
 each time a table's rows fill a batch (500 rows; on SQLite, which Django keeps to 999
@@ -10,6 +12,10 @@ parameters a statement, a few dozen). A file that changes nothing writes nothing
 Bulk writes skip `Model.save()`: each model's `derive_fields()` sets what save()
 would derive, and the change history (django-simple-history) is written in bulk
 too, with the leads each action's history record had.
+
+Progress updates are matched, never repeated: an update already saved for the same
+action on the same day with the same text (line endings and spacing aside) is that
+update (see the package's docstring for how the Plan and Progress sheets combine).
 """
 
 import re
@@ -22,29 +28,60 @@ from django.utils import timezone
 
 from core.history import m2m_history_model
 from core.imports import NEW, UNCHANGED, UPDATED, ImportResult, RowOutcome
+from core.models import OrganisationUnit
+from core.spreadsheets import RowError, RowWarning, header_key
 
-from .. import state
+from .. import rag, state, timescales
 from ..models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation, name_key
-from .columns import ACTION_FIELD_COLUMNS, MILESTONE_SHEET, RECOMMENDATION_FIELD_COLUMNS
-from .parse import dangling_references, first_given, plan_facts, settle_statuses, unknown_milestone_actions
+from .columns import ACTION_FIELD_COLUMNS, MILESTONE_SHEET, PROGRESS_SHEET, RECOMMENDATION_FIELD_COLUMNS
+from .parse import (
+    cross_reference,
+    dangling_references,
+    first_given,
+    plan_facts,
+    settle_statuses,
+    settle_update_statuses,
+    unknown_actions,
+)
 
 BATCH = 500
 INITIALS_ONLY = re.compile(r"^[A-Z]{2,4}$")
 # "Head of Safeguarding - AH": a post, and the initials of the person holding it.
 POST_INITIALS = re.compile(r"[-–:]\s*([A-Z]{2,4})\s*$")
+# "Alison Hughes (AH)": a lead as the export writes one whose name lacks its initials (Lead.display).
+WITH_INITIALS = re.compile(r"^(?P<name>.+?)\s*\((?P<initials>[^()]{1,10})\)$")
+# What a new lead written so takes as initials; "NHS Sefton (the PCT)" is a name as written.
+LOOKS_LIKE_INITIALS = re.compile(r"^[A-Z][A-Z.]{0,9}$")
+
+
+def without_initials(name):
+    """(the name, the initials) of "Alison Hughes (AH)"; (name, "") of a name without them."""
+    found = WITH_INITIALS.match(name)
+    return (found["name"], found["initials"]) if found else (name, "")
 ACTION_WRITES = [
     "area", "recommendation", "text", "expected_evidence", "timescale", "due_date_set",
     "due_date", "timescale_kind", "sort_key", "cross_reference", "version", "updated_at",
 ]
 RECOMMENDATION_WRITES = ["area", "text", "page_reference", "measurable_indicator", "desired_outcome", "sort_key"]
-MILESTONE_WRITES = ["date_text", "completed", "order", "start_date", "due_date"]
+MILESTONE_WRITES = ["date_text", "completed", "completed_on", "order", "start_date", "due_date"]
+UNIT_NOT_FOUND = "is not a unit: use the name or short name of one in Admin > Organisation units"
+
+
+def same_text(text):
+    """How two spellings of one text are matched: line endings (\\r\\n or \\n) and spacing ignored."""
+    return " ".join((text or "").split())
+
+
+def _plural(count, word):
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 @dataclass
 class PlanImportResult(ImportResult):
     plans: list = field(default_factory=list)
     leads_created: list = field(default_factory=list)
-    progress_updates: int = 0
+    progress_updates: int = 0  # progress updates added or changed
+    progress_outcomes: dict = field(default_factory=dict)  # each update the file names: NEW, UPDATED or UNCHANGED
 
     actions_created = property(lambda self: self.count(NEW))
     actions_updated = property(lambda self: self.count(UPDATED))
@@ -70,6 +107,28 @@ class PlanImportResult(ImportResult):
             f"{len(self.warnings)} warnings."
         )
 
+    @property
+    def message(self):
+        """What the import did, counted as people count it: "Imported 1 plan: 5 actions, 3 milestones,
+        4 progress updates. New: 5 actions, 3 milestones, 4 progress updates, 2 leads." """
+        verb = "Would import" if self.dry_run else "Imported"
+        progress = Counter(self.progress_outcomes.values())
+        counted = [
+            ("action", Counter(row.outcome for row in self.outcomes if row.sheet == "")),
+            ("milestone", Counter(row.outcome for row in self.outcomes if row.sheet == MILESTONE_SHEET)),
+            ("progress update", progress),
+        ]
+        headline = f"{verb} {_plural(len(self.plans), 'plan')}: " + ", ".join(
+            _plural(sum(counts.values()), word) for word, counts in counted
+        )
+        new = [_plural(counts[NEW], word) for word, counts in counted if counts[NEW]]
+        new += [_plural(len(self.leads_created), "lead")] if self.leads_created else []
+        updated = [_plural(counts[UPDATED], word) for word, counts in counted if counts[UPDATED]]
+        changes = [f"{label}: {', '.join(parts)}." for label, parts in (("New", new), ("Updated", updated)) if parts]
+        if not changes:
+            changes = ["Nothing would change." if self.dry_run else "Nothing changed."]
+        return " ".join([f"{headline}.", *changes])
+
 
 # --- What is saved --------------------------------------------------------------------------
 
@@ -84,11 +143,12 @@ class Saved:
     actions: dict  # (plan title, number): Action
     lead_links: dict  # action id: {lead id: link id}
     updates: dict  # action id: [ProgressUpdate], oldest first
-    milestones: dict  # (action id, activity): [Milestone], in order
+    milestones: dict  # (action id, activity as same_text): [Milestone], in order
     leads: list  # the leads the file's names may mean
+    units: list = field(default_factory=list)  # every organisation unit, when the file names one
 
     @classmethod
-    def load(cls, titles, lead_names, with_milestones):
+    def load(cls, titles, lead_names, with_milestones, with_units=False):
         plans = {plan.title: plan for plan in Plan.objects.filter(title__in=titles)}
         title_of = {plan.pk: plan.title for plan in plans.values()}
         ids = list(title_of)
@@ -104,9 +164,14 @@ class Saved:
             updates.setdefault(update.action_id, []).append(update)
         if with_milestones:
             for milestone in Milestone.objects.filter(action__plan_id__in=ids).order_by("order", "id"):
-                milestones.setdefault((milestone.action_id, milestone.activity), []).append(milestone)
-        keys = {name_key(name) for name in lead_names}
+                milestones.setdefault((milestone.action_id, same_text(milestone.activity)), []).append(milestone)
+        keys = {name_key(name) for name in lead_names} | {name_key(without_initials(name)[0]) for name in lead_names}
         initials = {name for name in lead_names if INITIALS_ONLY.match(name)}
+        # Leads whose initials these are, given or read from their names ("Jane Smith" for "JS"): a new
+        # lead "JS" beside them is worth a warning.
+        named_so = Q()
+        for letters in initials:
+            named_so |= Q(name_key__regex="^" + " ".join(f"{letter.lower()}[^ ]*" for letter in letters) + "$")
         return cls(
             plans=plans,
             areas={(title_of[a.plan_id], a.title): a for a in Area.objects.filter(plan_id__in=ids).order_by()},
@@ -117,34 +182,58 @@ class Saved:
             lead_links=links,
             updates=updates,
             milestones=milestones,
-            leads=list(Lead.objects.filter(Q(name_key__in=keys) | Q(initials__in=initials))) if lead_names else [],
+            leads=list(Lead.objects.filter(Q(name_key__in=keys) | Q(initials__in=initials) | named_so)) if lead_names else [],
+            units=list(OrganisationUnit.objects.select_related("parent")) if with_units else [],
         )
 
 
+def initials_of(name):
+    """The initials a person's name gives: "Jane Smith" -> "JS"."""
+    return "".join(word[0] for word in name.split() if word[0].isalpha()).upper()
+
+
+EXISTING, BY_INITIALS, CREATED = "existing", "initials", "new"
+
+
 class LeadDirectory:
-    """Finds the lead a plan names: by name (case and spacing ignored), or by initials alone when
-    exactly one lead has them; otherwise makes a new one, which later rows then find."""
+    """Finds the lead a plan names: by name (case and spacing ignored; "Jane Smith (JS)", as the export
+    writes a lead whose name lacks its initials, by "Jane Smith"), or by initials alone when exactly one
+    lead has them; otherwise makes a new one, which later rows then find."""
 
     def __init__(self, leads):
         self.by_key = {lead.name_key: lead for lead in leads}
         self.created = []
 
     def find(self, name):
-        key = name_key(name)
-        if key in self.by_key:
-            return self.by_key[key]
+        return self.match(name)[0]
+
+    def match(self, name):
+        """(the lead, how it was found: EXISTING, BY_INITIALS or CREATED, the leads whose initials a new
+        lead's name is)."""
+        for key in dict.fromkeys([name_key(name), name_key(without_initials(name)[0])]):
+            if key in self.by_key:
+                lead = self.by_key[key]
+                return lead, CREATED if lead.pk is None else EXISTING, []
+        look_alikes = []
         if INITIALS_ONLY.match(name):
             owners = [lead for lead in self.by_key.values() if lead.initials == name]
             if len(owners) == 1:
-                return owners[0]
+                return owners[0], BY_INITIALS, []
+            look_alikes = owners or [lead for lead in self.by_key.values() if initials_of(lead.name) == name]
+        return self.create(name), CREATED, look_alikes
+
+    def create(self, written):
+        name, given = without_initials(written)
+        if not LOOKS_LIKE_INITIALS.match(given):
+            name, given = written, ""
         initials = POST_INITIALS.search(name)
         lead = Lead(
             name=name,
-            initials=initials.group(1) if initials else (name if INITIALS_ONLY.match(name) else ""),
+            initials=given or (initials.group(1) if initials else (name if INITIALS_ONLY.match(name) else "")),
             kind=Lead.POST if initials else Lead.PERSON,
         )
         lead.derive_fields()
-        self.by_key[key] = lead
+        self.by_key[lead.name_key] = lead
         self.created.append(lead)
         return lead
 
@@ -156,19 +245,83 @@ class Checked:
     saved: Saved
     errors: list
     warnings: tuple = ()
+    update_rows: list = field(default_factory=list)  # the Progress sheet's
+    units: dict = field(default_factory=dict)  # plan title: the OrganisationUnit it is to have
 
 
-def check(parsed):
-    """Look up what the file's plans hold and check the rows against it (see `core.imports`)."""
+def check(parsed, unit=None):
+    """Look up what the file's plans hold and check the rows against it (see `core.imports`).
+
+    `unit`: the owning unit chosen on the import page, for plans whose rows name none.
+    """
     plan_rows, milestone_rows = parsed.rows(), parsed.rows(MILESTONE_SHEET)
-    titles = list(dict.fromkeys([*(row.plan for row in plan_rows), *(row.plan for row in milestone_rows)]))
+    update_rows = parsed.rows(PROGRESS_SHEET)
+    others = [row.plan for row in [*milestone_rows, *update_rows]]
+    titles = list(dict.fromkeys([*(row.plan for row in plan_rows), *others]))
     names = {name for row in plan_rows for name in row.leads}
-    saved = Saved.load(titles, names, with_milestones=bool(milestone_rows))
-    facts = plan_facts(plan_rows, {title: (plan.rag_scheme, plan.source_date) for title, plan in saved.plans.items()})
+    with_units = any(row.unit for row in plan_rows)
+    saved = Saved.load(titles, names, with_milestones=bool(milestone_rows), with_units=with_units)
+    facts = plan_facts(
+        plan_rows, {title: (plan.rag_scheme, plan.source_date) for title, plan in saved.plans.items()}, others
+    )
     plan_rows, errors = settle_statuses(plan_rows, facts, parsed.errors)
+    update_rows, update_errors = settle_update_statuses(update_rows, facts)
+    errors += update_errors
     errors += dangling_references(plan_rows, set(saved.actions))
-    errors += unknown_milestone_actions(milestone_rows, plan_rows, set(saved.actions))
-    return Checked(plan_rows, milestone_rows, saved, errors)
+    errors += unknown_actions(milestone_rows, plan_rows, set(saved.actions), MILESTONE_SHEET)
+    errors += unknown_actions(update_rows, plan_rows, set(saved.actions), PROGRESS_SHEET)
+    units, unit_errors, warnings = plan_units(plan_rows, saved.units, unit)
+    return Checked(plan_rows, milestone_rows, saved, errors + unit_errors, tuple(warnings), update_rows, units)
+
+
+def find_unit(written, units):
+    """(the unit `written` names, or None, and what is wrong when none): its name, else its short name,
+    case and spacing ignored."""
+    key = header_key(written)
+    for attribute in ("name", "short_name"):
+        found = [unit for unit in units if getattr(unit, attribute) and header_key(getattr(unit, attribute)) == key]
+        if len(found) == 1:
+            return found[0], None
+        if found:
+            names = ", ".join(f"{unit.name} in {unit.parent.name}" if unit.parent else unit.name for unit in found)
+            return None, (
+                f"'{written}' is the {attribute.replace('_', ' ')} of {len(found)} units ({names}): "
+                "use a name or short name only one unit has"
+            )
+    return None, f"'{written}' {UNIT_NOT_FOUND}"
+
+
+def plan_units(rows, units, chosen=None):
+    """({plan title: the unit it is to have}, [RowError], [RowWarning]).
+
+    The unit a plan's rows name wins over the one chosen on the import page, with a warning when
+    they differ; the chosen one goes to plans whose rows name none. A plan in neither keeps its own.
+    """
+    found, errors, warnings = {}, [], []
+    named = {}
+    for row in rows:
+        if row.unit:
+            named.setdefault(row.plan, row)
+    for title in dict.fromkeys(row.plan for row in rows):
+        row = named.get(title)
+        if row is None:
+            if chosen is not None:
+                found[title] = chosen
+            continue
+        unit, problem = find_unit(row.unit, units)
+        if problem:
+            errors.append(RowError(row.row, "Owning unit", problem))
+            continue
+        found[title] = unit
+        if chosen is not None and chosen.pk != unit.pk:
+            warnings.append(
+                RowWarning(
+                    row.row, "Owning unit",
+                    f"the file gives plan '{title}' to {unit.name}, so the unit chosen on the import page "
+                    f"({chosen.name}) does not apply to it",
+                )
+            )
+    return found, errors, warnings
 
 
 # --- Saving ---------------------------------------------------------------------------------
@@ -188,6 +341,7 @@ class _ActionRow:
     fields_changed: bool = False
     leads: list | None = None  # the leads it should have, when they differ from those it has
     progress_changed: bool = False
+    lead_notes: tuple = ()  # how each lead was found, in words, for the preview
 
     @property
     def recorded(self):
@@ -201,6 +355,14 @@ class _ActionRow:
         return UPDATED if self.recorded or self.progress_changed else UNCHANGED
 
 
+def _differs(saved, value):
+    """Whether a value differs from the one saved; text typed in a browser (\\r\\n, spaces at the ends)
+    is the same as the cell that holds it."""
+    if isinstance(saved, str) and isinstance(value, str):
+        return saved.replace("\r\n", "\n").strip() != value.replace("\r\n", "\n").strip()
+    return saved != value
+
+
 def assign(instance, values):
     """Set `values` on `instance`; whether any differed. Related objects are compared by id
     (reading them would cost a query each); one not saved yet always differs."""
@@ -211,7 +373,7 @@ def assign(instance, values):
             new_id = value.pk if value is not None else None
             differs = (value is not None and new_id is None) or getattr(instance, field.attname) != new_id
         else:
-            differs = getattr(instance, name) != value
+            differs = _differs(getattr(instance, name), value)
         if differs:
             setattr(instance, name, value)
             changed = True
@@ -221,6 +383,15 @@ def assign(instance, values):
 def from_columns(values, columns, row):
     """The values whose column the file has: a column left out changes nothing."""
     return {name: value for name, value in values.items() if row.has(columns[name])}
+
+
+def holds_reference(text, timescale):
+    """Whether an action's text or timescale says "See 12.1" (parse.cross_reference's rule)."""
+    return cross_reference(text, timescales.parse_timescale(timescale))[0] is not None
+
+
+# The order of outcomes when several rows name one progress update: the most it had done to it.
+_RANK = {UNCHANGED: 0, UPDATED: 1, NEW: 2}
 
 
 class _Saving:
@@ -248,24 +419,39 @@ class _Saving:
         self.saved_recommendations = {}  # id: its values before the import
         self.milestone_outcomes = []
         self.milestones_changed = set()  # titles of the plans whose milestones the file changes
+        self.updates = {}  # (plan title, action number): [ProgressUpdate], saved and new
+        self.from_progress_sheet = set()  # id() of the updates a Progress sheet row names
+        self.update_outcomes = {}  # id(ProgressUpdate): NEW, UPDATED or UNCHANGED
+        self.update_outcome_rows = []
+        self.progress_touched = set()  # (plan title, action number) of actions whose updates change
+        self.warnings = []
         self.result = PlanImportResult()
 
     def run(self):
         self.stage_plans()
         for row in self.checked.plan_rows:
             self.stage_action(row)
+        self.stage_progress_sheet(self.checked.update_rows)
+        for staged in self.action_rows:
+            staged.progress_changed = self.stage_progress(staged)
         for row in self.checked.milestone_rows:
             self.stage_milestone(row)
         self.write()
         self.write_history()
         result = self.result
         result.outcomes = [
-            RowOutcome(staged.row.row, staged.outcome, action_label(staged.row), saved=staged.action)
+            RowOutcome(
+                staged.row.row, staged.outcome, action_label(staged.row), saved=staged.action, details=staged.lead_notes
+            )
             for staged in self.action_rows
-        ] + self.milestone_outcomes
+        ] + self.milestone_outcomes + self.update_outcome_rows
+        result.warnings = self.warnings
         result.leads_created = self.leads.created
+        result.progress_outcomes = dict(self.update_outcomes)
+        result.progress_updates = sum(1 for outcome in self.update_outcomes.values() if outcome != UNCHANGED)
         changed_plans = {plan.title for plan in self.created[Plan]} | {plan.title for plan in self.changed[Plan].values()}
         rated = changed_plans | {staged.row.plan for staged in self.action_rows if staged.outcome != UNCHANGED}
+        rated |= {title for title, _ in self.progress_touched}
         touched = rated | self.milestones_changed
         result.touched = [(plan, plan in self.created[Plan]) for plan in result.plans if plan.title in touched]
         if rated:
@@ -289,11 +475,13 @@ class _Saving:
             if plan is None:
                 plan = self.plans[title] = Plan(title=title, source=sources.get(title) or Plan.OTHER)
                 self.create(plan)
-            given = {"source": sources.get(title), "source_date": source_dates.get(title)}
+            given = {
+                "source": sources.get(title), "source_date": source_dates.get(title), "unit": self.checked.units.get(title),
+            }
             if assign(plan, {name: value for name, value in given.items() if value}) and plan.pk:
                 self.change(plan)
             self.result.plans.append(plan)
-        for row in self.checked.milestone_rows:
+        for row in [*self.checked.milestone_rows, *self.checked.update_rows]:
             if self.plans[row.plan] not in self.result.plans:
                 self.result.plans.append(self.plans[row.plan])
 
@@ -341,16 +529,40 @@ class _Saving:
         action = self.actions.get((row.plan, row.action_number))
         staged = _ActionRow(row, action or Action(plan=self.plans[row.plan], number=row.action_number), action is None)
         self.actions[row.plan, row.action_number] = staged.action
+        # A "See 12.1" the saved wording had links the action; wording without one no longer does.
+        referred = not staged.is_new and holds_reference(staged.action.text, staged.action.timescale)
         staged.fields_changed = assign(staged.action, from_columns(values, ACTION_FIELD_COLUMNS, row)) and not staged.is_new
-        staged.leads = self.changed_leads(staged)
-        staged.progress_changed = self.stage_progress(staged)
         if row.reference:
             self.references.append((staged, (row.plan, row.reference)))
+        elif referred and staged.action.cross_reference_id and not holds_reference(staged.action.text, staged.action.timescale):
+            staged.action.cross_reference = None
+            staged.fields_changed = True
+        staged.leads = self.changed_leads(staged)
         self.action_rows.append(staged)
 
     def changed_leads(self, staged):
-        """The action's leads when the file changes them, else None."""
-        leads = list({id(lead): lead for lead in map(self.leads.find, staged.row.leads)}.values())
+        """The action's leads when the file changes them, else None; notes and warnings on how each was found."""
+        found = {}
+        notes = []
+        for name in staged.row.leads:
+            lead, how, look_alikes = self.leads.match(name)
+            found.setdefault(id(lead), lead)
+            if how == BY_INITIALS:
+                notes.append(f"{name}: existing lead {lead}, by its initials")
+            else:
+                notes.append(f"{name}: {'new' if how == CREATED else 'existing'} lead")
+            if look_alikes:
+                others = " and ".join(str(other) for other in look_alikes)
+                self.warnings.append(
+                    RowWarning(
+                        staged.row.row, "Leads",
+                        f"'{name}' is added as a new lead, beside {others} with the same initials: if they are "
+                        "the same person, write that lead's name instead",
+                    )
+                )
+        if notes:
+            staged.lead_notes = ("Leads: " + "; ".join(notes),)
+        leads = list(found.values())
         if not staged.row.has("Leads"):
             return None
         current = set() if staged.is_new else set(self.saved.lead_links.get(staged.action.pk, ()))
@@ -358,30 +570,114 @@ class _Saving:
             return leads
         return None
 
-    def stage_progress(self, staged):
-        """The row's progress and status as a dated update; whether that adds or changes one."""
-        row, action = staged.row, staged.action
-        narrative, status, day = row.progress, row.status, row.reported_on
-        if not (narrative or status) or day is None:
-            return False
-        on_day = [] if staged.is_new else [u for u in self.saved.updates.get(action.pk, ()) if u.date == day]
-        # The update loaded from a spreadsheet on that day is corrected, not repeated; else one saying the same.
-        update = next((u for u in on_day if u.source == ProgressUpdate.IMPORT), None) or next(
-            (u for u in on_day if u.narrative == narrative), None
-        )
-        if update is None:
-            update = ProgressUpdate(action=action, date=day, source=ProgressUpdate.IMPORT)
-            self.create(update)
-        elif not row.has("Progress"):
-            narrative = update.narrative
-        if update.pk and not row.has("Status") and not status:
-            status = update.status
-        if not assign(update, {"narrative": narrative, "status": status}) and update.pk:
-            return False
-        if update.pk:
+    # Progress ---------------------------------------------------------------------------------
+
+    def updates_of(self, key):
+        """The progress updates of the action (plan title, number), saved then new, oldest first."""
+        if key not in self.updates:
+            action = self.actions[key]
+            self.updates[key] = list(self.saved.updates.get(action.pk, ())) if action.pk else []
+        return self.updates[key]
+
+    def new_update(self, key, day):
+        update = ProgressUpdate(action=self.actions[key], date=day, source=ProgressUpdate.IMPORT)
+        self.create(update)
+        self.updates_of(key).append(update)
+        return update
+
+    def settle_update(self, key, update, values):
+        """Set `values` on an update the file names; its outcome (the most any row did to it)."""
+        if update.pk is None:
+            assign(update, values)
+            outcome = NEW
+        elif assign(update, values):
             self.change(update)
-        self.result.progress_updates += 1
-        return True
+            outcome = UPDATED
+        else:
+            outcome = UNCHANGED
+        if _RANK[outcome] > _RANK.get(self.update_outcomes.get(id(update)), -1):
+            self.update_outcomes[id(update)] = outcome
+        if outcome != UNCHANGED:
+            self.progress_touched.add(key)
+        return outcome
+
+    def correctable(self, updates, day):
+        """The update loaded from a spreadsheet on `day` that no Progress sheet row names: a row that
+        says something else of that day corrects it rather than adding another."""
+        return next(
+            (
+                update for update in updates
+                if update.date == day and update.source == ProgressUpdate.IMPORT
+                and id(update) not in self.from_progress_sheet
+            ),
+            None,
+        )
+
+    def stage_progress_sheet(self, rows):
+        """Each Progress sheet row is one update: the saved one of that action, day and text, else the one
+        loaded from a spreadsheet on that day (corrected), else a new one."""
+        found = {}
+        for row in rows:  # those saying what is saved first, so that a corrected row takes what is left
+            key = (row.plan, row.action_number)
+            same = [
+                update for update in self.updates_of(key)
+                if update.date == row.date and same_text(update.narrative) == same_text(row.narrative)
+            ]
+            fresh = [update for update in same if id(update) not in self.from_progress_sheet]
+            if same:
+                found[row.row] = (fresh or same)[0]
+                self.from_progress_sheet.add(id(found[row.row]))
+        for row in rows:
+            key = (row.plan, row.action_number)
+            update = found.get(row.row)
+            if update is None:
+                update = self.correctable(self.updates_of(key), row.date) or self.new_update(key, row.date)
+                self.from_progress_sheet.add(id(update))
+            values = {"status": row.status}
+            if same_text(update.narrative) != same_text(row.narrative):
+                values["narrative"] = row.narrative
+            outcome = self.settle_update(key, update, values)
+            label = (
+                f"Progress of action {row.action_number} of '{row.plan}' on {row.date:%-d %b %Y}: "
+                f"{shorten(row.narrative or rag.status_label(row.status), 60, placeholder='…')}"
+            )
+            self.update_outcome_rows.append(RowOutcome(row.row, outcome, label, PROGRESS_SHEET, update))
+
+    def stage_progress(self, staged):
+        """The plan row's progress (its narrative on its date) and status (on the day it was reported),
+        recognised in the updates saved or named by the Progress sheet; whether that adds or changes one."""
+        row = staged.row
+        key = (row.plan, row.action_number)
+        updates = self.updates_of(key)
+        outcomes = []
+        target = None
+        if row.progress and row.progress_date:
+            day = row.progress_date
+            target = next(
+                (u for u in updates if u.date == day and same_text(u.narrative) == same_text(row.progress)), None
+            )
+            if target is None:
+                target = self.correctable(updates, day) or self.new_update(key, day)
+                outcomes.append(self.settle_update(key, target, {"narrative": row.progress}))
+            else:
+                outcomes.append(self.settle_update(key, target, {}))
+        status, day = row.status, row.reported_on
+        if status and day:
+            # A status is what was reported on its day: any update of that day that says so is it.
+            reported = next((u for u in updates if u.date == day and u.status == status), None)
+            if reported is not None:
+                outcomes.append(self.settle_update(key, reported, {}))
+            else:
+                if target is None or target.date != day:
+                    target = self.correctable(updates, day) or self.new_update(key, day)
+                outcomes.append(self.settle_update(key, target, {"status": status}))
+        elif (
+            target is not None and row.has("Status") and not row.status_written and row.status_date is None
+            and id(target) not in self.from_progress_sheet
+        ):
+            # No status written beside the progress: the update reports none.
+            outcomes.append(self.settle_update(key, target, {"status": ""}))
+        return any(outcome != UNCHANGED for outcome in outcomes)
 
     def stage_milestone(self, row):
         action = self.actions[row.plan, row.action_number]
@@ -390,11 +686,16 @@ class _Saving:
         self.milestone_order[key] += 1
         # An action may list the same activity twice (Kent: a forum meets in June and December):
         # the n-th row of an activity is the n-th milestone with that activity.
-        occurrence = self.occurrences[key, row.activity]
-        self.occurrences[key, row.activity] += 1
-        same = self.saved.milestones.get((action.pk, row.activity), []) if action.pk else []
+        activity = same_text(row.activity)
+        occurrence = self.occurrences[key, activity]
+        self.occurrences[key, activity] += 1
+        same = self.saved.milestones.get((action.pk, activity), []) if action.pk else []
         milestone = same[occurrence] if occurrence < len(same) else None
         values = {"date_text": row.date_text, "completed": row.completed, "order": order}
+        if not row.completed:
+            values["completed_on"] = None
+        elif row.has("Date completed"):
+            values["completed_on"] = row.completed_on
         if milestone is None:
             milestone, outcome = Milestone(action=action, activity=row.activity), NEW
             assign(milestone, values)
@@ -432,7 +733,7 @@ class _Saving:
             if recommendation_values(recommendation) != self.saved_recommendations[pk]
         }
         Lead.objects.bulk_create(self.leads.created, batch_size=BATCH)
-        self.write_rows(Plan, ["source", "source_date", "updated_at"])
+        self.write_rows(Plan, ["source", "source_date", "unit", "updated_at"])
         self.write_rows(Area, [])
         self.write_rows(Recommendation, RECOMMENDATION_WRITES)
         self.write_actions()
@@ -472,6 +773,11 @@ class _Saving:
         # New progress or leads change no field of the action: one UPDATE bumps all their versions
         # (bulk_update's CASE per row costs about three milliseconds an action).
         touched = [staged.action.pk for staged in changed if not staged.fields_changed]
+        counted = {id(staged.action) for staged in changed} | {id(action) for action in new}
+        # Progress the Progress sheet alone changes is new progress too.
+        touched += [
+            self.actions[key].pk for key in sorted(self.progress_touched) if id(self.actions[key]) not in counted
+        ]
         for start in range(0, len(touched), BATCH):
             Action.objects.filter(pk__in=touched[start : start + BATCH]).update(
                 version=F("version") + 1, updated_at=self.now

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from actionplans.models import Action, Milestone, Plan
 
-from ..factories import UserFactory
+from ..factories import LeadFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,11 +129,11 @@ def test_csv_preview_then_confirm_saves_the_plan(admin_client, ada, staging):
     assert preview.status_code == 200
     page = text_of(preview)
     assert "Preview of plan.csv: nothing is saved until you confirm" in page and offers_confirm(preview)
-    assert "Would import 'Admin plan': 3 actions new, 0 updated, 0 unchanged" in page
+    assert "Would import 1 plan: 3 actions, 0 milestones, 2 progress updates. New: 3 actions, 2 progress updates, 2 leads." in page
     assert table_rows(preview) == [
-        ["2", "New", "Action 1.10 of 'Admin plan': Refresh the HR strategy", ""],
+        ["2", "New", "Action 1.10 of 'Admin plan': Refresh the HR strategy Leads: Margaret Howard: new lead", ""],
         ["3", "New", "Action 1.2 of 'Admin plan': See 1.10", ""],
-        ["4", "New", "Action 2 of 'Admin plan': Audit case files", ""],
+        ["4", "New", "Action 2 of 'Admin plan': Audit case files Leads: Safeguarding co-ordinator: new lead", ""],
     ]
     # Nothing is saved by the preview.
     assert counts() == before
@@ -155,8 +155,9 @@ def test_csv_preview_then_confirm_saves_the_plan(admin_client, ada, staging):
     entry = LogEntry.objects.get(user=ada)
     assert (entry.object_id, entry.action_flag, entry.change_message) == (str(plan.pk), ADDITION, "Imported from plan.csv")
     assert staged_files(staging) == []
-    assert "Import finished. Imported 'Admin plan': 3 actions new, 0 updated, 0 unchanged" in text_of(
-        admin_client.get(response["Location"])
+    assert (
+        "Import finished. Imported 1 plan: 3 actions, 0 milestones, 2 progress updates. "
+        "New: 3 actions, 2 progress updates, 2 leads." in text_of(admin_client.get(response["Location"]))
     )
 
 
@@ -191,9 +192,9 @@ def test_xlsx_preview_then_confirm_imports_its_milestones_sheet_too(admin_client
     preview = upload(admin_client, data, "plan.xlsx")
     assert preview.status_code == 200
     assert table_rows(preview) == [
-        ["2", "(first sheet)", "New", "Action 1.10 of 'Admin plan': Refresh the HR strategy", ""],
+        ["2", "(first sheet)", "New", "Action 1.10 of 'Admin plan': Refresh the HR strategy Leads: Margaret Howard: new lead", ""],
         ["3", "(first sheet)", "New", "Action 1.2 of 'Admin plan': See 1.10", ""],
-        ["4", "(first sheet)", "New", "Action 2 of 'Admin plan': Audit case files", ""],
+        ["4", "(first sheet)", "New", "Action 2 of 'Admin plan': Audit case files Leads: Safeguarding co-ordinator: new lead", ""],
         ["2", "Milestones", "New", "Milestone 'Draft the strategy' of action 1.10 of 'Admin plan'", ""],
         ["3", "Milestones", "New", "Milestone 'Audit' of action 2 of 'Admin plan'", ""],
     ]
@@ -242,8 +243,10 @@ def test_export_from_the_plan_page_imports_back_in_admin_without_warnings(admin_
     for file_format in ["csv", "xlsx"]:
         exported = admin_client.get(f"/plans/{plan.pk}/", {"format": file_format})
         preview = upload(admin_client, exported.content, f"export.{file_format}")
-        assert [row[-3:] for row in table_rows(preview)] == [["Unchanged", row[2], ""] for row in table_rows(preview)]
-        assert len(table_rows(preview)) == 3
+        rows = table_rows(preview)
+        assert [(row[-3], row[-1]) for row in rows] == [("Unchanged", "")] * len(rows)
+        # A workbook's Progress sheet lists the two updates the plan rows hold too: recognised, not added.
+        assert len(rows) == {"csv": 3, "xlsx": 5}[file_format]
         assert "Warnings about the whole file" not in text_of(preview)
         confirm(admin_client, preview)
     assert counts() == before
@@ -401,6 +404,83 @@ def test_excel_comma_delimited_csv_is_previewed_with_a_warning(admin_client):
     page = text_of(preview)
     assert "The file is not UTF-8 text: it was read as Windows-1252" in page
     assert table_rows(preview) == [["2", "New", "Action 1 of 'Café plan': Review – and report", ""]]
+
+
+def test_a_csv_with_a_byte_order_mark_is_previewed_as_written(admin_client):
+    data = "\ufeffPlan,Area,Action No,Action\nCafé plan,A,1,Review – the officer’s plan\n".encode("utf-8")
+    preview = upload(admin_client, data, "plan.csv")
+    assert "Windows-1252" not in text_of(preview)
+    assert table_rows(preview) == [["2", "New", "Action 1 of 'Café plan': Review – the officer’s plan", ""]]
+
+
+def test_a_bad_milestone_is_shown_on_its_own_sheet_and_row_beside_the_plan_rows(admin_client):
+    rows = [row[:] for row in ROWS] + [["Admin plan", "CQC inspection", "Leadership", "3", "Train", "", "", "Sort of", "2010-03-31"]]
+    milestones = [["Admin plan", "1.10", "Fine", "", ""], ["Admin plan", "2", "Fine", "", ""], ["Admin plan", "7", "Bad", "", ""]]
+    response = upload(admin_client, xlsx_bytes(("Plan", HEADERS, rows), ("Milestones", MILESTONE_HEADERS, milestones)), "plan.xlsx")
+    errors = table_rows(response)
+    assert [row[:3] for row in errors] == [["5", "(first sheet)", "Status"], ["4", "Milestones", "Action No"]]
+    assert errors[1][3] == "no action 7 in plan 'Admin plan'"
+
+
+# --- The owning unit chosen on the page -----------------------------------------------------
+
+
+def test_the_unit_chosen_on_the_page_goes_to_plans_whose_rows_name_none(admin_client, division, other_division):
+    page = admin_client.get(IMPORT_URL).content.decode()
+    assert 'name="unit"' in page and "Older People and Physical Disability" in page
+    rows = [row + [""] for row in ROWS] + [["Other plan", "CQC inspection", "A", "1", "x", "", "", "", "2010-03-31", "ldmh"]]
+    preview = admin_client.post(
+        IMPORT_URL, {"import_file": SimpleUploadedFile("plan.csv", csv_bytes(rows, HEADERS + ["Owning unit"])), "unit": division.pk}
+    )
+    page = text_of(preview)
+    assert "Owning unit: Older People and Physical Disability" in page
+    assert (
+        "Owning unit: the file gives plan 'Other plan' to Learning Disability and Mental Health, so the unit chosen "
+        "on the import page (Older People and Physical Disability) does not apply to it"
+    ) in page
+    assert Plan.objects.count() == 0
+    confirm(admin_client, preview)
+    assert dict(Plan.objects.values_list("title", "unit__short_name")) == {"Admin plan": "OPPD", "Other plan": "LDMH"}
+
+
+def test_a_unit_deleted_between_preview_and_confirm_saves_nothing(admin_client, directorate):
+    unit = UnitFactory(name="Short-lived team", parent=directorate)
+    preview = admin_client.post(IMPORT_URL, {"import_file": SimpleUploadedFile("plan.csv", csv_bytes(ROWS)), "unit": unit.pk})
+    unit.delete()
+    response = confirm(admin_client, preview)
+    assert response.status_code == 302 and response["Location"] == IMPORT_URL
+    assert Plan.objects.count() == 0
+    assert "The choices made with that file are no longer valid" in text_of(admin_client.get(IMPORT_URL))
+
+
+def test_an_unknown_unit_in_the_file_is_a_row_error(admin_client):
+    rows = [row + ["Foo"] for row in ROWS[:1]]
+    errors = table_rows(upload(admin_client, csv_bytes(rows, HEADERS + ["Owning unit"]), "plan.csv"))
+    assert errors == [
+        ["2", "Owning unit", "'Foo' is not a unit: use the name or short name of one in Admin > Organisation units"]
+    ]
+
+
+def test_the_preview_says_how_leads_were_found_and_warns_of_look_alikes(admin_client):
+    LeadFactory(name="Jane Smith", initials="JS")
+    LeadFactory(name="Margaret Howard")
+    rows = [row[:] for row in ROWS]
+    rows[0][5] = "margaret howard"
+    rows[2][5] = "Jane Smith; Safeguarding co-ordinator"
+    rows[1][5] = "Jane Smith"
+    preview = upload(admin_client, csv_bytes(rows), "plan.csv")
+    cells = [row[2] for row in table_rows(preview)]
+    assert cells[0].endswith("Leads: margaret howard: existing lead")
+    assert cells[2].endswith("Leads: Jane Smith: existing lead; Safeguarding co-ordinator: new lead")
+    LeadFactory(name="John Small", initials="JS")
+    rows[1][5] = "JS"
+    preview = upload(admin_client, csv_bytes(rows), "plan.csv")
+    row = table_rows(preview)[1]
+    assert row[2].endswith("Leads: JS: new lead")
+    assert row[3] == (
+        "Leads: 'JS' is added as a new lead, beside Jane Smith (JS) and John Small (JS) with the same initials: "
+        "if they are the same person, write that lead's name instead"
+    )
 
 
 # --- Who may import -------------------------------------------------------------------------

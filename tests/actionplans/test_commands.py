@@ -228,7 +228,7 @@ def test_export_plan_by_title_as_xlsx(imported, tmp_path):
     out, _ = run("export_plan", "Command plan", "--format", "xlsx", "--output", str(output))
     assert f"Exported 'Command plan' as at {today().isoformat()}: 3 actions" in out
     rows, sheets = read_rows(output)
-    assert list(sheets) == ["Plan", "Milestones"]
+    assert list(sheets) == ["Plan", "Milestones", "Progress"]
     assert list(rows[0]) == [column.name for column in spreadsheet.PLAN_COLUMNS] + ["RAG", "RAG reason"]
     # Today the action due in March 2011 is long overdue.
     assert (rows[0]["RAG"], rows[0]["RAG reason"]) == (

@@ -23,7 +23,11 @@ from actionplans.spreadsheet.parse import (
     parse_plan_table,
     plan_facts,
     settle_statuses,
+    UpdateRow,
+    parse_progress_row,
+    settle_update_statuses,
     split_sheets,
+    unknown_actions,
     unknown_milestone_actions,
 )
 from core.spreadsheets import SpreadsheetFile, make_table
@@ -69,6 +73,14 @@ def errors_of(**cells):
         ({"Timescale": "Refer to 13.1"}, {"reference": "13.1", "reference_column": "Timescale"}),
         ({"Action": "cf. 2", "Timescale": "See 2"}, {"reference": "2", "reference_column": "Action"}),
         ({"Action": "Seen by 2 people"}, {"reference": None, "reference_column": ""}),
+        # The Action is read by the timescales' own rule (timescales.REFERENCE_RE), so both columns agree.
+        ({"Action": "As per 2.1"}, {"reference": "2.1", "reference_column": "Action"}),
+        ({"Action": "Covered by 3.1 above"}, {"reference": "3.1", "reference_column": "Action"}),
+        ({"Owning_unit": "  older people   and PD "}, {"unit": "older people and PD"}),
+        (
+            {"Status": "At risk", "Status_date": "15/01/2011", "Progress": "Waits", "Progress_date": "2010-12-31"},
+            {"status_date": datetime.date(2011, 1, 15), "progress_date": datetime.date(2010, 12, 31)},
+        ),
     ],
 )
 def test_a_row_becomes_typed_values(cells, expected):
@@ -108,9 +120,30 @@ NUMBER_REASON = (
     [
         ({"Plan": ""}, [("Plan", "is required and is empty")]),
         ({"Area": " ", "Action": None}, [("Area", "is required and is empty"), ("Action", "is required and is empty")]),
-        ({"Action_No": "1." * 11}, [("Action No", "is longer than 20 characters")]),
-        ({"Plan": "P" * 301}, [("Plan", "is longer than 300 characters")]),
-        ({"Recommendation_No": "1", "Recommendation_page": "p" * 51}, [("Recommendation page", "is longer than 50 characters")]),
+        ({"Action_No": "1." * 11}, [("Action No", "Action No is 22 characters; the most is 20")]),
+        ({"Plan": "P" * 301}, [("Plan", "Plan is 301 characters; the most is 300")]),
+        (
+            {"Recommendation_No": "1", "Recommendation_page": "p" * 51},
+            [("Recommendation page", "Recommendation page is 51 characters; the most is 50")],
+        ),
+        (
+            {"Progress": "p" * 10_412, "Progress_date": "2010-06-30"},
+            [("Progress", "Progress is 10,412 characters; the most is 10,000")],
+        ),
+        ({"Action": "a" * 4001}, [("Action", "Action is 4,001 characters; the most is 4,000")]),
+        ({"Expected_evidence": "e" * 10_001}, [("Expected evidence", "Expected evidence is 10,001 characters; the most is 10,000")]),
+        ({"Timescale": "t" * 1001}, [("Timescale", "Timescale is 1,001 characters; the most is 1,000")]),
+        (
+            {"Recommendation_No": "1", "Recommendation": "r" * 4001, "Measurable_indicator": "m" * 4001,
+             "Desired_outcome": "d" * 4002},
+            [
+                ("Recommendation", "Recommendation is 4,001 characters; the most is 4,000"),
+                ("Measurable indicator", "Measurable indicator is 4,001 characters; the most is 4,000"),
+                ("Desired outcome", "Desired outcome is 4,002 characters; the most is 4,000"),
+            ],
+        ),
+        ({"Status_date": "2010-06-30"}, [("Status date", "is given but Status is empty: give the status reported on that day, or clear the date")]),
+        ({"Status": "On track", "Status_date": "June"}, [("Status date", "'June' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY")]),
         ({"Action_No": 1.1}, [("Action No", NUMBER_REASON)]),
         ({"Recommendation_No": 2.1}, [("Recommendation No", NUMBER_REASON)]),
         (
@@ -199,20 +232,26 @@ HEADER_ONLY = MILESTONES[:1]
 MILESTONES_AFTER_A_BLANK_ROW = [[], *MILESTONES]
 
 
+PROGRESS = [["Plan", "Action No", "Date", "Status", "Progress"], ["P", "1", "2010-06-30", "", "Started"]]
+
+
 @pytest.mark.parametrize(
-    "sheets, separate, plan_rows, milestone_rows",
+    "sheets, separate, plan_rows, milestone_rows, progress_rows",
     [
-        ({"": PLAN_SHEET}, None, PLAN_SHEET, None),
-        ({"Plan": PLAN_SHEET, " milestones ": MILESTONES}, None, PLAN_SHEET, MILESTONES),
-        ({"Plan": PLAN_SHEET, "Milestones": HEADER_ONLY}, None, PLAN_SHEET, None),  # nothing below its header
-        ({"Plan": PLAN_SHEET, "Notes": MILESTONES}, None, PLAN_SHEET, None),  # only a sheet named Milestones
-        ({"": PLAN_SHEET}, {"": MILESTONES}, PLAN_SHEET, MILESTONES),
-        ({"": MILESTONES_AFTER_A_BLANK_ROW}, None, None, MILESTONES_AFTER_A_BLANK_ROW),  # a milestones file alone
+        ({"": PLAN_SHEET}, None, PLAN_SHEET, None, None),
+        ({"Plan": PLAN_SHEET, " milestones ": MILESTONES}, None, PLAN_SHEET, MILESTONES, None),
+        ({"Plan": PLAN_SHEET, "Milestones": HEADER_ONLY}, None, PLAN_SHEET, None, None),  # nothing below its header
+        ({"Plan": PLAN_SHEET, "Notes": MILESTONES}, None, PLAN_SHEET, None, None),  # only a sheet named Milestones
+        ({"": PLAN_SHEET}, {"": MILESTONES}, PLAN_SHEET, MILESTONES, None),
+        ({"": MILESTONES_AFTER_A_BLANK_ROW}, None, None, MILESTONES_AFTER_A_BLANK_ROW, None),  # a milestones file alone
+        ({"Plan": PLAN_SHEET, "Milestones": MILESTONES, "PROGRESS": PROGRESS}, None, PLAN_SHEET, MILESTONES, PROGRESS),
+        ({"Plan": PLAN_SHEET, "Progress": PROGRESS[:1]}, None, PLAN_SHEET, None, None),
+        ({"Progress": PLAN_SHEET}, None, PLAN_SHEET, None, None),  # the first sheet is the plan, whatever its title
     ],
 )
-def test_which_sheet_holds_what(sheets, separate, plan_rows, milestone_rows):
+def test_which_sheet_holds_what(sheets, separate, plan_rows, milestone_rows, progress_rows):
     found = split_sheets(SpreadsheetFile(sheets), SpreadsheetFile(separate) if separate else None)
-    assert found[0] is plan_rows and found[1] is milestone_rows
+    assert found[0] is plan_rows and found[1] is milestone_rows and found[2] is progress_rows
 
 
 # --- Milestone rows -------------------------------------------------------------------------
@@ -227,6 +266,8 @@ def test_which_sheet_holds_what(sheets, separate, plan_rows, milestone_rows):
         ({"Date": "", "Completed": "Done"}, ("", True)),
         ({"Date": "Draft completed", "Completed": "no"}, ("Draft completed", True)),  # the date says it is done
         ({}, ("", False)),
+        ({"Completed": "yes", "Date completed": "20/06/2010"}, ("", True, datetime.date(2010, 6, 20))),
+        ({"Completed": "yes", "Date completed": datetime.datetime(2010, 6, 20)}, ("", True, datetime.date(2010, 6, 20))),
     ],
 )
 def test_a_milestone_row(cells, expected):
@@ -241,6 +282,13 @@ def test_a_milestone_row(cells, expected):
         ({"Milestone": ""}, "Milestone", "is required and is empty"),
         ({"Action No": 1.1}, "Action No", NUMBER_REASON),
         ({"Completed": "maybe"}, "Completed", "'maybe' is not yes or no"),
+        ({"Milestone": "m" * 4001}, "Milestone", "Milestone is 4,001 characters; the most is 4,000"),
+        ({"Date": "d" * 201}, "Date", "Date is 201 characters; the most is 200"),
+        ({"Completed": "yes", "Date completed": "soon"}, "Date completed", "'soon' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY"),
+        (
+            {"Date completed": "2010-06-20"}, "Date completed",
+            "is given but the milestone is not marked Completed: write yes in Completed, or clear the date",
+        ),
     ],
 )
 def test_a_milestone_row_is_checked_up_to_its_first_problem(cells, column, reason):
@@ -325,3 +373,77 @@ def test_a_milestone_needs_an_action_in_the_file_or_saved():
         ("Milestones", 3, "no action 7 in plan 'Sefton plan'"),
         ("Milestones", 5, "no action 8 in plan 'Kent plan'"),
     ]
+
+
+# --- Progress rows --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cells, expected",
+    [
+        ({"Progress": "Started\r\nsecond line"}, UpdateRow(4, "P", "1.10", datetime.date(2010, 6, 30), "", "Started\nsecond line")),
+        ({"Status": "On track"}, UpdateRow(4, "P", "1.10", datetime.date(2010, 6, 30), "On track", "")),
+        (
+            {"Date": datetime.datetime(2010, 6, 30), "Status": "at risk", "Progress": "=SUM(A1)"},
+            UpdateRow(4, "P", "1.10", datetime.date(2010, 6, 30), "at risk", "=SUM(A1)"),
+        ),
+    ],
+)
+def test_a_progress_row(cells, expected):
+    parsed, errors = parse_progress_row(4, {"Plan": "P", "Action No": "1.10", "Date": "30/06/2010"} | cells)
+    assert (parsed, errors) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    "cells, column, reason",
+    [
+        ({"Date": ""}, "Date", "is required and is empty"),
+        ({"Date": "Q1"}, "Date", "'Q1' is not a date: write it as YYYY-MM-DD or DD/MM/YYYY"),
+        ({"Progress": ""}, "Progress", "is empty and so is Status: an update reports one or both"),
+        ({"Progress": "p" * 10_001}, "Progress", "Progress is 10,001 characters; the most is 10,000"),
+        ({"Action No": 2.1}, "Action No", NUMBER_REASON),
+    ],
+)
+def test_a_progress_row_is_checked_up_to_its_first_problem(cells, column, reason):
+    parsed, errors = parse_progress_row(4, {"Plan": "P", "Action No": "2", "Date": "2010-06-30", "Progress": "x"} | cells)
+    assert parsed is None
+    assert [(e.sheet, e.row, e.column, e.reason) for e in errors] == [("Progress", 4, column, reason)]
+
+
+def test_progress_statuses_are_each_updates_own_in_the_plans_scheme():
+    rows = [
+        UpdateRow(2, "P", "1", datetime.date(2010, 6, 30), "Ongoing", "Started"),
+        UpdateRow(3, "P", "1", datetime.date(2010, 9, 30), "", "More"),
+        UpdateRow(4, "P", "1", datetime.date(2010, 9, 30), "Nearly", ""),
+    ]
+    settled, errors = settle_update_statuses(rows, {"P": PlanFacts(rag.IMPROVEMENT, None)})
+    assert [row.status for row in settled] == [rag.ON_TRACK, "", ""]
+    assert [(e.sheet, e.row, e.column) for e in errors] == [("Progress", 4, "Status")]
+
+
+def test_the_owning_unit_of_a_plan_is_the_same_on_every_row_that_names_it():
+    rows = [row(2, Owning_unit="OPPD"), row(3, Action_No="2", Owning_unit=" oppd "), row(4, Action_No="3"),
+            row(5, Action_No="4", Owning_unit="LDMH")]
+    assert [(e.row, e.column, e.reason) for e in cross_row_errors(rows)] == [
+        (5, "Owning unit", "differs from the owning unit of the same plan on row 2"),
+    ]
+
+
+def test_progress_of_an_action_neither_in_the_file_nor_saved_is_an_error_on_the_progress_sheet():
+    updates = [UpdateRow(6, "Sefton plan", "9", datetime.date(2010, 6, 30), "", "x")]
+    errors = unknown_actions(updates, [row(2)], {("Sefton plan", "2")}, "Progress")
+    assert [(e.sheet, e.row, e.column, e.reason) for e in errors] == [("Progress", 6, "Action No", "no action 9 in plan 'Sefton plan'")]
+
+
+@pytest.mark.parametrize(
+    "cells, reported_on",
+    [
+        ({"Status": "On track", "Progress": "x", "Progress_date": "2010-06-30"}, datetime.date(2010, 6, 30)),
+        # The status counts from the day it was reported, not from the day of an older narrative.
+        ({"Status": "Off track", "Status_date": "2011-01-15", "Progress": "x", "Progress_date": "2010-12-31"}, datetime.date(2011, 1, 15)),
+        ({"Status": "On track"}, MARCH_2010),
+    ],
+)
+def test_a_status_counts_from_its_status_date_else_the_progress_date_else_the_source_date(cells, reported_on):
+    (settled,), errors = settle_statuses([row(**cells)], {"Sefton plan": PlanFacts(rag.IMPROVEMENT, MARCH_2010)})
+    assert errors == [] and settled.reported_on == reported_on

@@ -24,7 +24,7 @@ from core.imports import NEW, UNCHANGED, UPDATED
 from core.periods import today
 from actionplans.models import Action, Area, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
-from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory
+from ..factories import ActionFactory, AreaFactory, LeadFactory, PlanFactory, ProgressUpdateFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -766,7 +766,10 @@ def test_plan_without_source_date_exports_each_status_with_its_date_and_imports_
             "recommendation 1 has different wording on row 2",
         ),
         ({"Action": "See 9.9"}, "Action", "refers to action 9.9, which is not in the plan"),
-        ({"Action No": "1.2.3.4.5.6.7.8.9.10.11"}, "Action No", "is longer than 20 characters"),
+        ({"Action No": "1.2.3.4.5.6.7.8.9.10.11"}, "Action No", "Action No is 23 characters; the most is 20"),
+        ({"Progress": "p" * 10_412, "Progress date": "2010-06-30"}, "Progress", "Progress is 10,412 characters; the most is 10,000"),
+        ({"Owning unit": "Foo"}, "Owning unit", "'Foo' is not a unit: use the name or short name of one in Admin > Organisation units"),
+        ({"Status date": "2010-06-30"}, "Status date", "is given but Status is empty"),
     ],
 )
 def test_each_kind_of_row_error_names_row_and_column(cells, column, reason):
@@ -971,9 +974,12 @@ def test_csv_cell_over_the_csv_field_size_limit_is_one_clear_message():
     quoted = GOOD_CSV + '"Kent plan","Leadership","2","' + "line\n" * (limit // 4) + '"\n'
     assert "row 3 has a cell longer than" in file_error(quoted.encode(), "plan.csv")
     assert counts() == before
-    # A cell of exactly the limit is read.
-    spreadsheet.import_plan_file((GOOD_CSV + f"Kent plan,Leadership,2,{'x' * limit}\n").encode(), "plan.csv")
-    assert len(Action.objects.get(number="2").text) == limit
+    # A cell of exactly the limit is read, and is then longer than an action may be: a row error, never cut.
+    with pytest.raises(spreadsheet.ImportErrors) as info:
+        spreadsheet.import_plan_file((GOOD_CSV + f"Kent plan,Leadership,2,{'x' * limit}\n").encode(), "plan.csv")
+    assert [str(error) for error in info.value.errors] == [
+        "Row 3, column 'Action': Action is 131,072 characters; the most is 4,000"
+    ]
 
 
 def test_any_other_csv_error_is_one_clear_message(monkeypatch):
@@ -1385,6 +1391,7 @@ def test_export_writes_the_import_columns_then_rag_with_the_derived_due_date():
         "Plan": PLAN,
         "Source": "CQC inspection",
         "Source date": "2010-03-31",
+        "Owning unit": "",
         "Area": "Safeguarding adults",
         "Recommendation No": "1",
         "Recommendation": "Improve risk practice",
@@ -1398,6 +1405,7 @@ def test_export_writes_the_import_columns_then_rag_with_the_derived_due_date():
         "Timescale": "March 2011",
         "Due date": "2011-03-31",  # derived from the timescale
         "Status": "On track",
+        "Status date": "",
         "Progress": "Started",
         "Progress date": "2010-06-30",
         "RAG": "Green",
@@ -1423,13 +1431,20 @@ def test_export_xlsx_has_the_plan_and_its_milestones():
     sheets, content_type, filename = exported(Plan.objects.get(), datetime.date(2010, 7, 1), "xlsx")
     assert content_type == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert filename.endswith(".xlsx")
-    assert list(sheets) == ["Plan", "Milestones"]
+    assert list(sheets) == ["Plan", "Milestones", "Progress"]
     assert sheets["Plan"][0] == EXPORT_HEADERS and len(sheets["Plan"]) == 6
     assert sheets["Milestones"] == [
-        MILESTONE_HEADERS,
-        [PLAN, "1.1", "Draft the tool", "June 2010", "yes"],
-        [PLAN, "1.1", "Pilot the tool", "September 2010", ""],
-        [PLAN, "2.1", "Report to DMT", "Completed", "yes"],
+        MILESTONE_HEADERS + ["Date completed"],
+        [PLAN, "1.1", "Draft the tool", "June 2010", "yes", ""],
+        [PLAN, "1.1", "Pilot the tool", "September 2010", "", ""],
+        [PLAN, "2.1", "Report to DMT", "Completed", "yes", ""],
+    ]
+    # Every progress update to the day, with the status each set; 2.1's and 2.2's count from the source date.
+    assert sheets["Progress"] == [
+        ["Plan", "Action No", "Date", "Status", "Progress", "Reported by"],
+        [PLAN, "1.1", "2010-06-30", "On track", "Started", "Loaded from a spreadsheet"],
+        [PLAN, "2.1", "2010-03-31", "Completed", "", "Loaded from a spreadsheet"],
+        [PLAN, "2.2", "2010-03-31", "At risk", "", "Loaded from a spreadsheet"],
     ]
 
 
@@ -1558,7 +1573,7 @@ def test_fixture_rows_come_back_in_the_export():
     assert len(exported_rows) == len(fixture_rows) == 53
     for written, out in zip(fixture_rows, exported_rows):
         for column in ALL_COLUMNS:
-            if column in {"Due date", "Status"}:
+            if column in {"Due date", "Status"} or column not in written:
                 continue
             assert out[column] == written[column].replace("\r\n", "\n").strip(), (written["Action No"], column)
         if written["Status"]:
@@ -1648,10 +1663,13 @@ def as_postgresql_batches(monkeypatch):
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(as_postgresql_batches):
+    UnitFactory(name="Older People and Physical Disability", short_name="OPPD")
+    LeadFactory(name="Jane Smith")
     measured = {}
     for size in (10, 40):
         plan = f"Plan of {size} actions"
-        rows = sized_rows(size, plan)
+        # An owning unit, and initials alone (a new lead beside Jane Smith, and a warning) cost no query a row.
+        rows = [row | {"Owning unit": "oppd", "Leads": f"{row['Leads']}; JS"} for row in sized_rows(size, plan)]
         milestones = {"milestone_data": csv_bytes(sized_milestones(size, plan), MILESTONE_HEADERS), "milestone_filename": "m.csv"}
         steps = {}
         for step, step_rows in [("new", rows), ("unchanged", rows), ("changed", changed_rows(rows))]:
@@ -1661,8 +1679,9 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(as_postgres
             assert result.actions_updated == (size if step == "changed" else 0)
         measured[size] = steps
     assert measured[10] == measured[40], measured
-    # One query per table read or written (and the transaction's own), whatever the number of rows.
-    assert measured[40]["new"] <= 32 and measured[40]["unchanged"] <= 10 and measured[40]["changed"] <= 32, measured
+    # One query per table read or written (and the transaction's own; the units, as the file names one),
+    # whatever the number of rows.
+    assert measured[40]["new"] <= 32 and measured[40]["unchanged"] <= 11 and measured[40]["changed"] <= 32, measured
 
 
 def test_a_new_action_gets_one_history_record_that_holds_its_leads():
@@ -1744,3 +1763,354 @@ def test_a_recommendation_cell_merged_over_its_actions_belongs_to_each_of_them()
         ("1.1", "1", "Safeguarding adults"), ("1.2", "1", "Safeguarding adults"), ("1.3", "1", "Safeguarding adults"),
     ]
     assert Recommendation.objects.get().text == "Improve the identification of ongoing risks"
+
+
+# --- Issue 11: nothing lost, nothing repeated -------------------------------------------------
+
+
+def test_a_progress_update_typed_in_a_browser_is_recognised_not_repeated(olivia):
+    run_import([action_row("1")])
+    typed = ProgressUpdateFactory(
+        action=action("1"), date=datetime.date(2010, 6, 30), narrative="First line\r\n\r\nSecond  line ", status="",
+        author=olivia,
+    )
+    history = ProgressUpdate.history.count()
+    rows = [action_row("1", Progress="First line\n\nSecond line", Progress_date="30/06/2010")]
+    result = run_import(rows)
+    assert list(ProgressUpdate.objects.values_list("id", "narrative", "source")) == [
+        (typed.pk, "First line\r\n\r\nSecond  line ", ProgressUpdate.WEB)
+    ]
+    assert outcomes_of(result) == [(2, UNCHANGED)] and result.progress_updates == 0
+    assert ProgressUpdate.history.count() == history
+    # The same words on another day are another update.
+    run_import([action_row("1", Progress="First line\n\nSecond line", Progress_date="2010-07-01")])
+    assert ProgressUpdate.objects.count() == 2
+
+
+def test_a_status_reported_after_the_latest_narrative_is_exported_with_its_own_day():
+    run_import([action_row("1", Timescale="March 2011", Status="On track", Progress="Started", Progress_date="2010-06-30")])
+    one = action("1")
+    ProgressUpdateFactory(action=one, date=datetime.date(2010, 9, 30), narrative="", status=rag.OFF_TRACK)
+    row = as_dicts(exported(Plan.objects.get(), datetime.date(2011, 1, 1))[0][""])[0]
+    assert (row["Status"], row["Status date"], row["Progress"], row["Progress date"]) == (
+        "Off track", "2010-09-30", "Started", "2010-06-30",
+    )
+    # Imported again, the older update keeps its own status; nothing is added.
+    before = counts()
+    content = export.export_plan(Plan.objects.get(), datetime.date(2011, 1, 1), "csv")[0]
+    assert spreadsheet.import_plan_file(content, "export.csv").actions_unchanged == 1
+    assert counts() == before
+    assert list(one.progress_updates.values_list("date", "status")) == [
+        (datetime.date(2010, 6, 30), rag.ON_TRACK), (datetime.date(2010, 9, 30), rag.OFF_TRACK),
+    ]
+
+
+def test_a_status_with_a_status_date_is_recorded_on_that_day():
+    run_import([action_row("1", Status="Off track", Status_date="2011-01-15", Progress="Waits", Progress_date="2010-12-31")])
+    assert list(action("1").progress_updates.values_list("date", "narrative", "status")) == [
+        (datetime.date(2010, 12, 31), "Waits", ""), (datetime.date(2011, 1, 15), "", rag.OFF_TRACK),
+    ]
+    assert action("1").status_on(datetime.date(2011, 1, 1)) == ""
+
+
+def test_reimport_clears_a_cross_reference_the_file_no_longer_has():
+    run_import([action_row("1.1"), action_row("1.2", Action="See 1.1"), action_row("1.3", Timescale="Refer to 1.1")])
+    assert action("1.2").cross_reference == action("1.1") and action("1.3").cross_reference == action("1.1")
+    result = run_import([action_row("1.1"), action_row("1.2", Action="Audit the files"), action_row("1.3", Timescale="June 2011")])
+    assert action("1.2").cross_reference is None and action("1.3").cross_reference is None
+    assert outcomes_of(result) == [(2, UNCHANGED), (3, UPDATED), (4, UPDATED)]
+    assert action("1.2").history.first().cross_reference_id is None
+
+
+def test_a_cross_reference_set_by_hand_stays_when_the_wording_never_had_one():
+    run_import([action_row("1.1"), action_row("1.2", Action="Audit the files")])
+    Action.objects.filter(number="1.2").update(cross_reference=action("1.1"))
+    assert outcomes_of(run_import([action_row("1.1"), action_row("1.2", Action="Audit the files")])) == [
+        (2, UNCHANGED), (3, UNCHANGED),
+    ]
+    assert action("1.2").cross_reference == action("1.1")
+
+
+def test_cells_longer_than_their_fields_are_row_errors_and_nothing_is_saved():
+    rows = [
+        action_row("1", Action="a" * 4001),
+        action_row("2", Progress="p" * 10_412, Progress_date="2010-06-30", Expected_evidence="e" * 10_000),
+    ]
+    assert [str(error) for error in import_errors(rows)] == [
+        "Row 2, column 'Action': Action is 4,001 characters; the most is 4,000",
+        "Row 3, column 'Progress': Progress is 10,412 characters; the most is 10,000",
+    ]
+    assert counts()["Action"] == 0
+
+
+# --- Owning unit ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("written", ["Older People and Physical Disability", "  older people AND physical  disability", "oppd", "OPPD"])
+def test_the_owning_unit_is_found_by_name_or_short_name(division, written):
+    run_import([action_row("1", Owning_unit=written), action_row("2")])
+    assert Plan.objects.get().unit == division
+
+
+def test_an_unknown_or_ambiguous_owning_unit_is_a_row_error(directorate, division):
+    UnitFactory(name="Safeguarding", short_name="SG1", parent=division)
+    UnitFactory(name="Safeguarding", short_name="SG2", parent=directorate)
+    errors = import_errors([action_row("1", Owning_unit="Foo"), action_row("1", Plan="Other", Owning_unit="Safeguarding")])
+    assert [str(error) for error in errors] == [
+        "Row 2, column 'Owning unit': 'Foo' is not a unit: use the name or short name of one in Admin > Organisation units",
+        "Row 3, column 'Owning unit': 'Safeguarding' is the name of 2 units (Safeguarding in Adult Social Care, "
+        "Safeguarding in Older People and Physical Disability): use a name or short name only one unit has",
+    ]
+    run_import([action_row("1", Owning_unit="sg2")])
+    assert Plan.objects.get().unit.parent == directorate
+
+
+def test_the_unit_chosen_for_the_import_goes_to_plans_that_name_none_and_the_file_wins(division, other_division):
+    rows = [action_row("1"), action_row("1", Plan="Named plan", Owning_unit="LDMH")]
+    result = run_import(rows, unit=division)
+    assert dict(Plan.objects.values_list("title", "unit__short_name")) == {PLAN: "OPPD", "Named plan": "LDMH"}
+    assert warnings_of(result) == [
+        "Row 3, column 'Owning unit': the file gives plan 'Named plan' to Learning Disability and Mental Health, "
+        "so the unit chosen on the import page (Older People and Physical Disability) does not apply to it"
+    ]
+    # Without a choice, a plan whose rows name no unit keeps its own.
+    run_import([action_row("1")])
+    assert Plan.objects.get(title=PLAN).unit == division
+
+
+def test_the_owning_unit_is_exported_and_imports_back(division):
+    run_import([action_row("1", Owning_unit="oppd")])
+    plan = Plan.objects.get()
+    row = as_dicts(exported(plan, datetime.date(2011, 1, 1))[0][""])[0]
+    assert row["Owning unit"] == "Older People and Physical Disability"
+    before = counts()
+    content = export.export_plan(plan, datetime.date(2011, 1, 1), "xlsx")[0]
+    assert spreadsheet.import_plan_file(content, "export.xlsx").actions_unchanged == 1
+    assert counts() == before
+
+
+# --- How leads were found -------------------------------------------------------------------
+
+
+def test_each_row_says_how_its_leads_were_found():
+    LeadFactory(name="Margaret Howard")
+    LeadFactory(name="Anne Tidmarsh", initials="AT")
+    result = run_import([action_row("1", Leads="margaret howard; AT; Nick Sherlock"), action_row("2", Leads="Nick Sherlock")])
+    assert [outcome.details for outcome in result.outcomes] == [
+        ("Leads: margaret howard: existing lead; AT: existing lead Anne Tidmarsh (AT), by its initials; "
+         "Nick Sherlock: new lead",),
+        ("Leads: Nick Sherlock: new lead",),
+    ]
+
+
+@pytest.mark.parametrize(
+    "existing, beside",
+    [
+        ([("Jane Smith", "JS"), ("John Small", "JS")], "Jane Smith (JS) and John Small (JS)"),  # initials of two leads
+        ([("Jane Smith", "")], "Jane Smith"),  # a name whose initials are J S
+    ],
+)
+def test_a_new_lead_of_initials_another_lead_has_is_a_warning(existing, beside):
+    for name, initials in existing:
+        LeadFactory(name=name, initials=initials)
+    result = run_import([action_row("1", Leads="JS"), action_row("2", Leads="JS")])
+    assert warnings_of(result) == [
+        f"Row 2, column 'Leads': 'JS' is added as a new lead, beside {beside} with the same initials: "
+        "if they are the same person, write that lead's name instead"
+    ]
+
+
+def test_a_lead_written_with_its_initials_is_that_lead_or_a_new_one_with_them():
+    jane = LeadFactory(name="Jane Smith", initials="JS")
+    run_import([action_row("1", Leads="Jane Smith (JS); Alison Hughes (AH)")])
+    assert sorted(action("1").leads.values_list("name", "initials")) == [("Alison Hughes", "AH"), ("Jane Smith", "JS")]
+    assert action("1").leads.get(name="Jane Smith") == jane
+
+
+# --- What the import says it did -------------------------------------------------------------
+
+
+def test_the_message_counts_plans_actions_milestones_and_progress_updates():
+    rows = sample_rows()
+    data = xlsx_bytes(("Plan", headers_of(rows), rows), ("Milestones", MILESTONE_HEADERS, sample_milestones()))
+    first = spreadsheet.import_plan_file(data, "plan.xlsx")
+    # Three updates: 1.1's progress, 2.1's completion and 2.2's status, both on the source date.
+    assert first.message == (
+        "Imported 1 plan: 5 actions, 3 milestones, 3 progress updates. "
+        "New: 5 actions, 3 milestones, 3 progress updates, 3 leads."
+    )
+    assert spreadsheet.import_plan_file(data, "plan.xlsx", dry_run=True).message == (
+        "Would import 1 plan: 5 actions, 3 milestones, 3 progress updates. Nothing would change."
+    )
+    rows[0]["Action"] = "Reworded"
+    assert spreadsheet.import_plan_file(xlsx_bytes(("Plan", headers_of(rows), rows)), "plan.xlsx").message == (
+        "Imported 1 plan: 5 actions, 0 milestones, 3 progress updates. Updated: 1 action."
+    )
+
+
+def test_errors_of_the_milestones_sheet_name_its_sheet_and_its_own_row():
+    rows = [action_row("1"), action_row("2"), action_row("3", Status="Sort of")]
+    milestones = [milestone_row("1", "Fine"), milestone_row("2", "Fine"), milestone_row("7", "No such action")]
+    data = xlsx_bytes(("Plan", headers_of(rows), rows), ("Milestones", MILESTONE_HEADERS, milestones))
+    with pytest.raises(spreadsheet.ImportErrors) as info:
+        spreadsheet.import_plan_file(data, "plan.xlsx")
+    assert [(error.sheet, error.row, error.column) for error in info.value.errors] == [
+        ("", 4, "Status"), ("Milestones", 4, "Action No"),
+    ]
+    assert str(info.value.errors[1]) == f"Milestones sheet, row 4, column 'Action No': no action 7 in plan '{PLAN}'"
+
+
+# --- The Progress sheet ---------------------------------------------------------------------
+
+
+PROGRESS_HEADERS = ["Plan", "Action No", "Date", "Status", "Progress"]
+
+
+def test_a_progress_sheet_restores_every_update_with_its_own_status():
+    rows = [action_row("1", Status="At risk", Progress="Second", Progress_date="2010-09-30")]
+    progress = [
+        [PLAN, "1", datetime.datetime(2010, 6, 30), "On track", "First\nof two lines"],
+        [PLAN, "1", "30/09/2010", "at risk", "Second"],
+        [PLAN, "1", "2010-10-15", "", "A note, no status"],
+    ]
+    data = xlsx_bytes(("Plan", headers_of(rows), rows), ("Progress", PROGRESS_HEADERS, progress))
+    result = spreadsheet.import_plan_file(data, "plan.xlsx")
+    assert list(action("1").progress_updates.values_list("date", "status", "narrative")) == [
+        (datetime.date(2010, 6, 30), rag.ON_TRACK, "First\nof two lines"),
+        (datetime.date(2010, 9, 30), rag.AT_RISK, "Second"),  # the plan row's progress is the same update
+        (datetime.date(2010, 10, 15), "", "A note, no status"),
+    ]
+    assert [(o.sheet, o.row, o.outcome) for o in result.outcomes] == [
+        ("", 2, NEW), ("Progress", 2, NEW), ("Progress", 3, NEW), ("Progress", 4, NEW),
+    ]
+    assert result.message.startswith("Imported 1 plan: 1 action, 0 milestones, 3 progress updates.")
+    before = counts()
+    again = spreadsheet.import_plan_file(data, "plan.xlsx")
+    assert {o.outcome for o in again.outcomes} == {UNCHANGED} and counts() == before
+
+
+def test_a_progress_sheet_row_changed_in_the_file_corrects_the_update_it_loaded():
+    rows = [action_row("1")]
+    progress = [[PLAN, "1", "2010-06-30", "On track", "Started"]]
+    spreadsheet.import_plan_file(xlsx_bytes(("Plan", headers_of(rows), rows), ("Progress", PROGRESS_HEADERS, progress)), "p.xlsx")
+    progress = [[PLAN, "1", "2010-06-30", "At risk", "Started late"], [PLAN, "1", "2010-07-31", "", "Caught up"]]
+    result = spreadsheet.import_plan_file(
+        xlsx_bytes(("Plan", headers_of(rows), rows), ("Progress", PROGRESS_HEADERS, progress)), "p.xlsx"
+    )
+    assert list(action("1").progress_updates.values_list("date", "status", "narrative")) == [
+        (datetime.date(2010, 6, 30), rag.AT_RISK, "Started late"), (datetime.date(2010, 7, 31), "", "Caught up"),
+    ]
+    assert [(o.sheet, o.outcome) for o in result.outcomes] == [("", UNCHANGED), ("Progress", UPDATED), ("Progress", NEW)]
+    assert action("1").version == 2  # a form opened before the import cannot overwrite it
+
+
+def test_progress_sheet_rows_are_checked_and_name_their_sheet():
+    rows = [action_row("1")]
+    progress = [[PLAN, "1", "never", "", "x"], [PLAN, "9", "2010-06-30", "", "x"], [PLAN, "1", "2010-06-30", "Maybe", "x"]]
+    with pytest.raises(spreadsheet.ImportErrors) as info:
+        spreadsheet.import_plan_file(xlsx_bytes(("Plan", headers_of(rows), rows), ("Progress", PROGRESS_HEADERS, progress)), "p.xlsx")
+    assert [(e.sheet, e.row, e.column) for e in info.value.errors] == [
+        ("Progress", 2, "Date"), ("Progress", 3, "Action No"), ("Progress", 4, "Status"),
+    ]
+
+
+# --- Workbooks and CSV as Excel opens them ---------------------------------------------------
+
+
+def test_the_csv_download_has_a_byte_order_mark_and_imports_back():
+    run_import([action_row("1", Action="Review – the officer’s plan", Timescale="January – March 2011")])
+    content = export.export_plan(Plan.objects.get(), datetime.date(2011, 1, 1), "csv")[0]
+    assert content.startswith(b"\xef\xbb\xbfPlan,")
+    before = counts()
+    assert spreadsheet.import_plan_file(content, "export.csv").actions_unchanged == 1
+    assert counts() == before
+
+
+def test_the_workbook_download_has_date_cells_and_rag_colours():
+    from openpyxl import load_workbook
+
+    run_import(sample_rows())
+    content = export.export_plan(Plan.objects.get(), datetime.date(2010, 7, 1), "xlsx")[0]
+    workbook = load_workbook(io.BytesIO(content))
+    sheet = workbook["Plan"]
+    headers = [cell.value for cell in sheet[1]]
+    first = {header: cell for header, cell in zip(headers, sheet[2])}
+    for name in ("Source date", "Due date", "Progress date"):
+        assert first[name].is_date and first[name].number_format == "dd/mm/yyyy", name
+    assert (first["RAG"].value, first["RAG"].fill.fgColor.rgb[-6:]) == ("Green", "CCE2D8")
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert workbook["Progress"]["C2"].is_date
+
+
+def test_dates_are_read_from_date_cells_and_from_text_in_a_workbook():
+    rows = [
+        action_row("1", Source_date=datetime.datetime(2010, 3, 31), Due_date=datetime.date(2011, 6, 30), Status="On track",
+                   Progress="x", Progress_date=datetime.datetime(2010, 6, 30)),
+        action_row("2", Source_date="31/03/2010", Due_date="2011-06-30", Status="On track", Progress="y", Progress_date="30.6.10"),
+    ]
+    spreadsheet.import_plan_file(xlsx_bytes(("Plan", headers_of(rows), rows)), "plan.xlsx")
+    for number in ("1", "2"):
+        assert action(number).due_date == datetime.date(2011, 6, 30)
+        assert action(number).progress_updates.get().date == datetime.date(2010, 6, 30)
+    assert Plan.objects.get().source_date == datetime.date(2010, 3, 31)
+
+
+def test_recommendation_cells_merged_over_several_rows_belong_to_each_of_their_actions():
+    headers = ["Plan", "Area", "Recommendation No", "Recommendation", "Measurable indicator", "Desired outcome", "Action No", "Action"]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(headers)
+    sheet.append([PLAN, "Safeguarding adults", "1", "Improve risk practice", "70% good", "People are safer", "1.1", "Streamline"])
+    sheet.append([None, None, None, None, None, None, "1.2", "Audit"])
+    sheet.append([None, None, None, None, None, None, "1.3", "Train"])
+    sheet.append([None, "Leadership", "2", "Refresh the HR strategy", "", "", "2.1", "Consult"])
+    sheet.append([None, None, None, None, "", "", "2.2", "Publish"])
+    sheet.merge_cells("A2:A6")
+    for column in "BCDEF":
+        sheet.merge_cells(f"{column}2:{column}4")
+    for column in "BCD":
+        sheet.merge_cells(f"{column}5:{column}6")
+    out = io.BytesIO()
+    workbook.save(out)
+    spreadsheet.import_plan_file(out.getvalue(), "kent.xlsx")
+    assert [(a.number, a.area.title, a.recommendation.number) for a in Action.objects.order_by("sort_key")] == [
+        ("1.1", "Safeguarding adults", "1"), ("1.2", "Safeguarding adults", "1"), ("1.3", "Safeguarding adults", "1"),
+        ("2.1", "Leadership", "2"), ("2.2", "Leadership", "2"),
+    ]
+    first = Recommendation.objects.get(number="1")
+    assert (first.text, first.measurable_indicator, first.desired_outcome) == ("Improve risk practice", "70% good", "People are safer")
+
+
+def test_a_milestone_done_on_a_day_keeps_that_day_through_a_round_trip():
+    run_import([action_row("1")])
+    Milestone.objects.create(action=action("1"), activity="Draft", date_text="June 2010", completed=True,
+                             completed_on=datetime.date(2010, 6, 20))
+    content = export.export_plan(Plan.objects.get(), datetime.date(2011, 1, 1), "xlsx")[0]
+    wipe_plans()
+    spreadsheet.import_plan_file(content, "export.xlsx")
+    assert list(Milestone.objects.values_list("activity", "completed", "completed_on")) == [
+        ("Draft", True, datetime.date(2010, 6, 20))
+    ]
+
+
+def test_the_import_command_takes_the_unit_for_plans_that_name_none(division, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "plan.csv"
+    path.write_bytes(csv_bytes([action_row("1")]))
+    call_command("import_plan", str(path), "--unit", " oppd ", stdout=io.StringIO(), stderr=io.StringIO())
+    assert Plan.objects.get().unit == division
+    with pytest.raises(CommandError, match="--unit 'Nowhere' is not a unit: use the name or short name of one"):
+        call_command("import_plan", str(path), "--unit", "Nowhere", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_a_lead_whose_initials_are_not_letters_alone_comes_back_from_an_export_as_itself():
+    odd = LeadFactory(name="Jane Smith", initials="J.S.")
+    run_import([action_row("1", Leads="Jane Smith"), action_row("2", Leads="NHS Sefton (the PCT)")])
+    row = as_dicts(exported(Plan.objects.get(), datetime.date(2011, 1, 1))[0][""])[0]
+    assert row["Leads"] == "Jane Smith (J.S.)"
+    before = counts()
+    content = export.export_plan(Plan.objects.get(), datetime.date(2011, 1, 1), "csv")[0]
+    assert spreadsheet.import_plan_file(content, "export.csv").actions_unchanged == 2
+    assert counts() == before and list(action("1").leads.all()) == [odd]
+    assert Lead.objects.filter(name="NHS Sefton (the PCT)").exists()

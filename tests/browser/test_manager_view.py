@@ -1,6 +1,8 @@
 """Issue 11 in Chromium: a manager's home and the actions list across plans (axe: 0 violations), the
 expired-session journey (nothing typed is lost), and action tables on a phone."""
 
+import csv
+import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -54,6 +56,9 @@ def test_manager_home_counts_link_to_the_actions_list_which_filters_searches_and
     assert tidmarsh and len(shown_actions(page)) == min(tidmarsh, 50)
     check_page(page, "actions list, searched")
 
+    # Once filtered, the panel is closed and says what is in use: open it to change them.
+    expect(page.locator("#applied")).to_contain_text("Search: Tidmarsh")
+    page.get_by_text("Filter the actions").click()
     page.get_by_label("Search").fill("")
     page.get_by_label("Plan", exact=True).select_option(label=sefton.title)
     page.get_by_label("Only overdue actions").check()
@@ -62,8 +67,9 @@ def test_manager_home_counts_link_to_the_actions_list_which_filters_searches_and
         page.get_by_role("link", name="CSV").click()
     content = download.value.path().read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")  # a BOM, so Excel reads UTF-8
-    rows = content.decode("utf-8-sig").splitlines()
-    assert len(rows) - 1 == int(page.get_by_role("status").inner_text().split()[0])
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert len(rows) == int(page.get_by_role("status").inner_text().split()[0])
+    assert {row["Plan"] for row in rows} == {sefton.title} and {row["Overdue"] for row in rows} == {"Yes"}
 
 
 def test_a_bad_due_before_date_is_a_gov_uk_error(page, mandy, demo_plans):

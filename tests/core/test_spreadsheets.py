@@ -1,6 +1,7 @@
 """The spreadsheet machinery every format uses (core.spreadsheets) and the one way to run an
 import (core.imports), tested without any format of an app: files are built here as bytes."""
 
+import codecs
 import csv
 import datetime
 import io
@@ -279,9 +280,73 @@ def test_xlsx_writes_formula_like_text_as_text_cells_never_formulas():
     assert read_sheets(data, "file.xlsx")["Plan"][1:] == [[text] for text in FORMULA_LIKE]
 
 
-def test_an_apostrophe_in_a_workbook_cell_is_part_of_the_text():
-    data = xlsx(("Plan", [["Text"], ["'=as typed"]]))
-    assert read_sheets(data, "file.xlsx")["Plan"][1:] == [["'=as typed"]]
+def test_the_apostrophe_before_formula_like_text_in_a_workbook_is_removed_as_in_a_csv():
+    # Excel opens an exported CSV with its apostrophes in the cells; saved as a workbook, they stay there.
+    data = xlsx(("Plan", [["Text"], ["'=as typed"], ["''=twice"], ["'Tis plain"], ["'"], [3]]))
+    assert read_sheets(data, "file.xlsx")["Plan"][1:] == [["=as typed"], ["'=twice"], ["'Tis plain"], ["'"], [3]]
+
+
+def test_xlsx_written_then_read_gives_back_exactly_what_was_written():
+    rows = [[text] for text in FORMULA_LIKE + ["'Tis plain", "'=quoted", "''=twice", "'"]]
+    data = write_xlsx([("Plan", ["Text"], rows)])
+    assert read_sheets(data, "file.xlsx")["Plan"][1:] == rows
+    sheet = load_workbook(io.BytesIO(data))["Plan"]
+    # Text a spreadsheet would run is marked as typed with an apostrophe: edited in Excel, it stays text.
+    assert [cell.quotePrefix for (cell,) in sheet.iter_rows(min_row=2)] == [True] * 5 + [False, True, True, False]
+
+
+def test_csv_is_utf8_with_a_byte_order_mark_so_excel_shows_dashes_and_quotes():
+    written = write_csv(["Text"], [["January – March 2011"], ["Officer’s note"]])
+    assert written.startswith(codecs.BOM_UTF8)
+    assert written[len(codecs.BOM_UTF8):].decode("utf-8").splitlines()[1:] == ["January – March 2011", "Officer’s note"]
+    assert read_sheets(written, "file.csv")[""] == [["Text"], ["January – March 2011"], ["Officer’s note"]]
+
+
+def test_nothing_written_is_cut():
+    long = "x" * 10_000 + "\nend"
+    assert read_sheets(write_csv(["Text"], [[long]]), "file.csv")[""][1] == [long]
+    assert read_sheets(write_xlsx([("Plan", ["Text"], [[long]])]), "file.xlsx")["Plan"][1] == [long]
+
+
+def test_dates_are_iso_text_in_csv_and_date_cells_in_xlsx():
+    day, stamp = datetime.date(2010, 3, 31), datetime.datetime(2010, 3, 31, 14, 5)
+    assert read_sheets(write_csv(["Day", "When", "None"], [[day, stamp, None]]), "f.csv")[""][1] == [
+        "2010-03-31", "2010-03-31 14:05:00", "",
+    ]
+    sheet = load_workbook(io.BytesIO(write_xlsx([("Plan", ["Day", "When"], [[day, stamp]])])))["Plan"]
+    first, second = sheet["A2"], sheet["B2"]
+    assert (first.is_date, first.value.date(), first.number_format) == (True, day, "dd/mm/yyyy")
+    assert (second.is_date, second.value, second.number_format) == (True, stamp, "dd/mm/yyyy hh:mm")
+
+
+def test_rag_cells_are_spelled_out_and_filled_with_their_colour():
+    from core.rag import HEX, Rag
+
+    rows = [[Rag("red", "Past its due date")], [Rag("grey", "No due date")], ["Green"]]
+    assert read_sheets(write_csv(["RAG"], rows), "f.csv")[""][1:] == [["Red"], ["Not rated"], ["Green"]]
+    sheet = load_workbook(io.BytesIO(write_xlsx([("Plan", ["RAG"], rows)])))["Plan"]
+    red, grey, plain = sheet["A2"], sheet["A3"], sheet["A4"]
+    assert (red.value, red.fill.fgColor.rgb[-6:], red.font.color.rgb[-6:]) == ("Red", HEX["red"][1], HEX["red"][0])
+    assert (grey.value, grey.fill.fgColor.rgb[-6:]) == ("Not rated", HEX["grey"][1])
+    assert (plain.value, plain.fill.fill_type) == ("Green", None)  # a word is a word: only a Rag is filled
+
+
+def test_xlsx_opens_ready_to_read_filter_and_print():
+    rows = [["1.1", "A short one", "x" * 500 + "\nmore"], ["1.10", "Another", "Done"]]
+    data = write_xlsx([("Plan", ["Action No", "Action", "Progress"], rows), ("Empty", ["Plan", "Action No"], [])])
+    workbook = load_workbook(io.BytesIO(data))
+    sheet = workbook["Plan"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C3"
+    assert [cell.font.b for cell in sheet[1]] == [True, True, True]
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABC"}
+    assert 9 <= widths["A"] < widths["B"] < widths["C"] <= 80
+    assert sheet["C2"].alignment.wrap_text and not sheet["A2"].alignment.wrap_text
+    assert sheet.page_setup.orientation == "landscape"
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.print_title_rows == "$1:$1"
+    assert workbook["Empty"].auto_filter.ref == "A1:B1"
 
 
 # --- Running an import ----------------------------------------------------------------------

@@ -3,6 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans import spreadsheet
+from actionplans.spreadsheet.save import find_unit
+from core.models import OrganisationUnit
 
 
 class Command(BaseCommand):
@@ -12,6 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("file", help="CSV (UTF-8) or XLSX; an XLSX sheet named Milestones is read too")
         parser.add_argument("--milestones", help="a separate Milestones CSV: Plan, Action No, Milestone, Date, Completed")
         parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
+        parser.add_argument(
+            "--unit", help="the owning unit (name or short name) of the plans whose rows name none"
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -20,11 +25,17 @@ class Command(BaseCommand):
         milestones = Path(options["milestones"]) if options["milestones"] else None
         if milestones and not milestones.is_file():
             raise CommandError(f"No such file: {milestones}")
+        unit = None
+        if options["unit"]:
+            unit, problem = find_unit(options["unit"], list(OrganisationUnit.objects.select_related("parent")))
+            if problem:
+                raise CommandError(f"--unit {problem}.")
         try:
             result = spreadsheet.import_plan_file(
                 path.read_bytes(),
                 path.name,
                 dry_run=options["dry_run"],
+                unit=unit,
                 milestone_data=milestones.read_bytes() if milestones else None,
                 milestone_filename=milestones.name if milestones else None,
             )
