@@ -183,7 +183,12 @@ class Saved:
             updates=updates,
             milestones=milestones,
             leads=list(Lead.objects.filter(Q(name_key__in=keys) | Q(initials__in=initials) | named_so)) if lead_names else [],
-            units=list(OrganisationUnit.objects.select_related("parent")) if with_units else [],
+            # Ordered in full: two units of one name are listed in the same order on every database.
+            units=(
+                list(OrganisationUnit.objects.select_related("parent").order_by("name", "parent__name", "pk"))
+                if with_units
+                else []
+            ),
         )
 
 
