@@ -135,11 +135,10 @@ class ProposeCompletionForm(VersionedForm):
         day = self.cleaned_data.get("finished_on")
         if day and day > today():
             raise ValidationError("The date the work was finished must be today or in the past")
-        latest = max((update.date for update in self.action.progress_updates.all()), default=None)
+        latest = self.action.latest_status_reported_on()
         if day and latest and day < latest:
-            # A completion dated before a later update would be undone by it on every "as at" day after.
             raise ValidationError(
-                f"The date the work was finished must be on or after the latest progress update, {latest:%-d %B %Y}"
+                f"The date the work was finished must be on or after the latest status reported, {latest:%-d %B %Y}"
             )
         return day
 

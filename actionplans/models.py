@@ -435,8 +435,7 @@ class Action(models.Model):
             updates=[(update.date, update.status) for update in self.progress_updates.all()],
             due_date=self.due_date,
             on=day,
-            timescale_completed=self.timescale_kind == timescales.COMPLETED,
-            timescale_ongoing=self.timescale_kind == timescales.NO_DATE,
+            timescale_kind=self.timescale_kind,
             completion_proposed_on=self.completion_proposed_on,
             source_date=plan.source_date,
             update_interval_months=plan.update_interval_months,
@@ -444,8 +443,12 @@ class Action(models.Model):
 
     def status_on(self, day):
         """The status reported on or before `day` (DOMAIN.md "As at")."""
-        updates = [(update.date, update.status) for update in self.progress_updates.all()]
-        return rag.status_on(updates, day, self.timescale_kind == timescales.COMPLETED)[0]
+        return self.state_on(day).status
+
+    def latest_status_reported_on(self):
+        """The day of the latest update that reported a status: a completion dated before it would be
+        undone by it on every "as at" day after (a note with no status changes nothing)."""
+        return max((update.date for update in self.progress_updates.all() if update.status), default=None)
 
     def latest_update_on_day(self, day):
         """The latest progress update with a narrative, on or before `day`."""

@@ -19,6 +19,8 @@ from datetime import date
 from core.periods import add_months
 from core.rag import AMBER, BLUE, COLOUR_LABELS, COLOUR_ORDER, GREEN, GREY, RED, Rag  # noqa: F401 (the app's names)
 
+from . import timescales
+
 
 IMPROVEMENT = "improvement"
 BUSINESS = "business"
@@ -87,16 +89,22 @@ def _day(value):
 NOT_RATED_REASON = "Not rated: no due date could be read from the timescale and no status has been reported"
 
 
-def action_rag(scheme, status, due_date, on, completion_proposed=False, ongoing=False):
+REFERENCE_NOT_RATED_REASON = (
+    "Not rated: its timescale is that of the action it refers to, and no status has been reported"
+)
+
+
+def action_rag(scheme, status, due_date, on, completion_proposed=False, ongoing=False, reference=False):
     """The colour of an action on day `on`, and why.
 
     `status` is the status reported on or before `on` ("" when none was);
-    `due_date` may be None; `ongoing`: the timescale says the work is ongoing ("Ongoing", "Quarterly").
+    `due_date` may be None; `ongoing`: the timescale says the work is ongoing ("Ongoing", "Quarterly");
+    `reference`: the timescale refers to another action's ("See 12.1").
     With neither a status nor a due date, only ongoing work is Green: a colour is a claim about
     progress, never made for what nobody has looked at (DOMAIN.md "Actions").
     """
     if not status and not due_date and not ongoing:
-        rag = Rag(GREY, NOT_RATED_REASON)
+        rag = Rag(GREY, REFERENCE_NOT_RATED_REASON if reference else NOT_RATED_REASON)
     elif scheme == BUSINESS:
         rag = _business_rag(status, due_date, on)
     else:
@@ -143,9 +151,11 @@ def _business_rag(status, due_date, on):
     return Rag(AMBER, f"No status reported; not yet completed{overdue}")
 
 
-def needs_due_date(status, due_date, ongoing):
-    """An open action with no due date whose timescale does not say the work is ongoing: someone must set one."""
-    return not due_date and not ongoing and status not in {COMPLETED, CANCELLED}
+def needs_due_date(status, due_date, ongoing, reference=False):
+    """An open action with no due date whose timescale neither says the work is ongoing nor refers to
+    another action's: someone must set one. (So it counts more than the Not rated: an action on track
+    with no due date needs one too.)"""
+    return not due_date and not ongoing and not reference and status not in {COMPLETED, CANCELLED}
 
 
 def is_overdue(status, due_date, on):
@@ -204,10 +214,12 @@ class ActionState:
         return status_label(self.status)
 
 
-def action_state(*, scheme, updates, due_date, on, timescale_completed=False, timescale_ongoing=False,
-                 completion_proposed_on=None, source_date=None, update_interval_months=3):
-    """Every derived fact of an action on day `on`, from its progress updates as (date, status) pairs, oldest first."""
-    status, reported_on = status_on(updates, on, timescale_completed)
+def action_state(*, scheme, updates, due_date, on, timescale_kind=timescales.EMPTY, completion_proposed_on=None,
+                 source_date=None, update_interval_months=3):
+    """Every derived fact of an action on day `on`, from its progress updates as (date, status) pairs, oldest
+    first, and what its timescale says (`timescales.parse_timescale`'s kind)."""
+    ongoing, reference = timescale_kind == timescales.NO_DATE, timescale_kind == timescales.REFERENCE
+    status, reported_on = status_on(updates, on, timescale_kind == timescales.COMPLETED)
     latest = None
     for day, _ in updates:
         if day > on:
@@ -219,8 +231,8 @@ def action_state(*, scheme, updates, due_date, on, timescale_completed=False, ti
         completion_proposed=proposed,
         status=status,
         status_reported_on=reported_on,
-        rag=action_rag(scheme, status, due_date, on, completion_proposed=proposed, ongoing=timescale_ongoing),
-        needs_due_date=needs_due_date(status, due_date, timescale_ongoing),
+        rag=action_rag(scheme, status, due_date, on, completion_proposed=proposed, ongoing=ongoing, reference=reference),
+        needs_due_date=needs_due_date(status, due_date, ongoing, reference),
         overdue=is_overdue(status, due_date, on),
         latest_update_on=latest,
         update_overdue=is_update_overdue(status, latest, source_date, update_interval_months, on),

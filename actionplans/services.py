@@ -13,7 +13,7 @@ from core.history import Change
 from core.periods import today
 
 from . import rag, state
-from .models import Action, ProgressUpdate
+from .models import Action, Milestone, ProgressUpdate
 
 
 class EditConflict(Exception):
@@ -87,6 +87,9 @@ def propose_completion(*, action, author, narrative, finished_on=None, version=N
         raise NotAllowed("Completion has already been proposed and awaits a manager's sign-off.")
     if finished_on > day:
         raise NotAllowed("The work cannot have finished after today.")
+    latest_status_on = action.latest_status_reported_on()
+    if latest_status_on and finished_on < latest_status_on:
+        raise NotAllowed(f"The work cannot have finished before the latest status reported, {_day(latest_status_on)}.")
     finished = "" if finished_on == day else f" The work was finished on {_day(finished_on)}."
     ProgressUpdate.objects.create(
         action=action, date=day, narrative=f"Completion proposed.{finished} {narrative.strip()}".strip(),
@@ -112,8 +115,7 @@ def confirm_completion(*, action, manager, comment="", version=None, seen_update
     if not action.completion_proposed:
         raise NotAllowed("No completion has been proposed for this action.")
     day = today()
-    reported = ProgressUpdate.objects.filter(action=action).exclude(status="").order_by("-date")
-    latest_status_on = reported.values_list("date", flat=True).first()
+    latest_status_on = action.latest_status_reported_on()
     completed_on = action.completion_finished_on or day
     if latest_status_on and latest_status_on > completed_on:
         completed_on = latest_status_on
@@ -155,14 +157,16 @@ def _clear_proposal(action):
 
 @transaction.atomic
 def complete_milestone(*, milestone, author, completed_on):
-    """A lead marks a milestone of their action done on a day; the action's version moves on."""
+    """A lead marks a milestone of their action done on a day. The action's own fields do not change, so its
+    version stays: a progress form open in another tab is not told someone edited the action."""
     if completed_on > today():
         raise NotAllowed("A milestone cannot be done after today.")
+    # Locked and read again: a second press of the button waits, then finds it done, and never moves the date.
+    milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     if milestone.completed:
         raise NotAllowed("This milestone is already marked done.")
     milestone.completed = True
     milestone.completed_on = completed_on
     milestone._history_user = author
     milestone.save(update_fields=["completed", "completed_on"])
-    _touch(milestone.action)
     return milestone

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from core import roles
 from core.asat import AsAtError, parse_day
-from core.middleware import take_kept_form
+from core.middleware import keep_form, take_kept_form
 from core.periods import today
 
 from . import export, list_export, permissions, rag, selectors, services, state
@@ -18,6 +18,13 @@ from .filters import ActionFilter, PlanFilter
 from .forms import MilestoneDoneForm, PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, SignOffForm
 from .history import action_changes
 from .models import Action, Milestone, Plan
+
+# The forms a person may be typing into when their session ends: kept through sign-in (core.middleware).
+_VERSION = ("version", "seen_update_id")
+keep_form("action_progress", "date_0", "date_1", "date_2", "narrative", "status", "page", "next", *_VERSION)
+keep_form("action_propose_completion", "finished_on_0", "finished_on_1", "finished_on_2", "narrative", *_VERSION)
+keep_form("action_sign_off", "decision", "comment", *_VERSION)
+keep_form("milestone_done", "completed_on_0", "completed_on_1", "completed_on_2")
 
 MY_ACTIONS_PER_PAGE = 20
 PLANS_PER_PAGE = 20

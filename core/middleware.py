@@ -4,41 +4,86 @@
   they sent is kept in the (new, anonymous) session and they are sent to sign in.
   Signing in keeps the session's data (`login()` cycles its key), and the page that
   holds the form finds what they typed with `take_kept_form` and shows it to save.
+  Only forms an app registered with `keep_form` are kept (never a password), only
+  their own fields, for half an hour, and only for the person who was signed in on
+  that browser before (a signed cookie says who): on a shared computer the next
+  person never sees them.
 - No page answers a bare 405 to a person: a GET on an address that only saves a form
   is sent to the page that holds it by its view; anything else gets a GOV.UK page.
 """
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import QueryDict
 from django.shortcuts import render
 
 KEPT_FORM = "kept_form"
-# A progress narrative is at most 10,000 characters; a form much larger than that is not one of ours.
-MOST_KEPT = 64 * 1024
+LAST_USER_COOKIE = "last_user"
+LAST_USER_SALT = "core.middleware.kept-form"
+KEPT_FOR_SECONDS = 30 * 60
+# Field names and values together: a progress narrative is at most 10,000 characters.
+MOST_KEPT_CHARACTERS = 12_000
+
+_keepable = {}  # url name: the form fields that may be kept
+
+
+def keep_form(url_name, *fields):
+    """Say that a form sent to the view named `url_name` may be kept through sign-in: these fields only."""
+    _keepable[url_name] = frozenset(fields)
 
 
 class LoginRequiredKeepingFormsMiddleware(LoginRequiredMiddleware):
-    """Django's LoginRequiredMiddleware, keeping a POSTed form for after sign-in."""
+    """Django's LoginRequiredMiddleware, keeping a registered form for after sign-in."""
 
     def handle_no_permission(self, request, view_func):
-        if request.method == "POST" and hasattr(request, "session"):
-            data = {name: values for name, values in request.POST.lists() if name != "csrfmiddlewaretoken"}
-            if sum(len(value) for values in data.values() for value in values) <= MOST_KEPT:
-                request.session[KEPT_FORM] = {"path": request.path, "data": data}
-                messages.info(
-                    request,
-                    "Your session had ended, so nothing was saved. Sign in again: what you typed is kept for you to save.",
-                )
+        kept = self._keepable_data(request)
+        if kept is not None:
+            request.session[KEPT_FORM] = kept
+            messages.info(
+                request,
+                "Your session had ended, so nothing was saved. Sign in again: what you typed is kept for you to save.",
+            )
         return super().handle_no_permission(request, view_func)
+
+    @staticmethod
+    def _keepable_data(request):
+        match = getattr(request, "resolver_match", None)
+        fields = _keepable.get(match.url_name) if match else None
+        if request.method != "POST" or fields is None or not hasattr(request, "session"):
+            return None
+        user_pk = request.get_signed_cookie(LAST_USER_COOKIE, default=None, salt=LAST_USER_SALT)
+        if user_pk is None:
+            return None
+        data = {name: values for name, values in request.POST.lists() if name in fields}
+        size = sum(len(name) + sum(len(value) for value in values) for name, values in data.items())
+        if not data or size > MOST_KEPT_CHARACTERS:
+            return None
+        return {"path": request.path, "data": data, "user": str(user_pk), "at": time.time()}
+
+    def process_response(self, request, response):
+        # Who was signed in on this browser, so that a form kept after their session ended goes back to them only.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if request.get_signed_cookie(LAST_USER_COOKIE, default=None, salt=LAST_USER_SALT) != str(user.pk):
+                response.set_signed_cookie(
+                    LAST_USER_COOKIE, str(user.pk), salt=LAST_USER_SALT, max_age=30 * 24 * 3600,
+                    secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+                )
+        return response
 
 
 def take_kept_form(request, path):
-    """The form data kept for `path` when the session ended (a QueryDict), once; None when there is none."""
+    """The form data kept for `path` when this user's session ended (a QueryDict), once; None when there is none."""
     kept = request.session.get(KEPT_FORM) if hasattr(request, "session") else None
     if not kept or kept.get("path") != path:
         return None
     del request.session[KEPT_FORM]
+    fresh = time.time() - kept.get("at", 0) <= KEPT_FOR_SECONDS
+    if not fresh or kept.get("user") != str(request.user.pk):
+        return None
     data = QueryDict(mutable=True)
     for name, values in kept["data"].items():
         data.setlist(name, values)

@@ -5,7 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -30,6 +31,7 @@ def accessibility(request):
     return render(request, "pages/accessibility.html")
 
 
+@method_decorator(login_not_required, name="dispatch")  # signing out after the session ended just signs in again
 class SignOutView(auth_views.LogoutView):
     """Signing out is a button (a POST); opening /logout/ itself shows that button rather than a bare 405."""
 
@@ -37,6 +39,8 @@ class SignOutView(auth_views.LogoutView):
     template_name = "registration/sign_out.html"
 
     def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect("login")
         return render(request, self.template_name)
 
 

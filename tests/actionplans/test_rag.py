@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from actionplans import rag
+from actionplans import rag, timescales
 from actionplans.rag import (
     AMBER,
     AT_RISK,
@@ -204,6 +204,31 @@ def test_ongoing_work_and_actions_needing_a_due_date(scheme, status, due_date, o
     assert rag.needs_due_date(status, due_date, ongoing) is needs_date
 
 
+def test_an_action_whose_timescale_refers_to_anothers_is_not_rated_nor_said_to_need_a_due_date():
+    state = rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON, timescale_kind=timescales.REFERENCE)
+    assert state.rag == Rag(GREY, rag.REFERENCE_NOT_RATED_REASON) and not state.needs_due_date
+    reported = rag.action_state(
+        scheme=IMPROVEMENT, updates=[(PAST, ON_TRACK)], due_date=None, on=ON, timescale_kind=timescales.REFERENCE
+    )
+    assert reported.rag.colour == GREEN and not reported.needs_due_date
+
+
+@pytest.mark.parametrize(
+    ("kind", "colour", "needs_date"),
+    [
+        (timescales.EMPTY, GREY, True),
+        (timescales.UNREADABLE, GREY, True),
+        (timescales.STARTS, GREY, True),
+        (timescales.NO_DATE, GREEN, False),
+        (timescales.REFERENCE, GREY, False),
+        (timescales.COMPLETED, BLUE, False),
+    ],
+)
+def test_what_each_kind_of_timescale_means_for_an_action_with_no_status_and_no_due_date(kind, colour, needs_date):
+    state = rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON, timescale_kind=kind)
+    assert (state.rag.colour, state.needs_due_date) == (colour, needs_date)
+
+
 def test_ongoing_work_with_no_status_says_so():
     assert action_rag(IMPROVEMENT, "", None, ON, ongoing=True) == Rag(GREEN, "Ongoing, no due date")
 
@@ -211,7 +236,7 @@ def test_ongoing_work_with_no_status_says_so():
 def test_not_rated_actions_are_counted_apart_and_as_needing_a_due_date():
     states = [
         rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON),
-        rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON, timescale_ongoing=True),
+        rag.action_state(scheme=IMPROVEMENT, updates=[], due_date=None, on=ON, timescale_kind=timescales.NO_DATE),
         rag.action_state(scheme=IMPROVEMENT, updates=[(PAST, ON_TRACK)], due_date=FUTURE, on=ON),
     ]
     summary = summarise(IMPROVEMENT, states)

@@ -124,13 +124,37 @@ def test_the_lead_gives_the_day_the_work_finished_and_confirmation_counts_from_i
     ("days_ago", "message"),
     [
         (-1, "The date the work was finished must be today or in the past"),
-        (40, "The date the work was finished must be on or after the latest progress update"),
+        (40, "The date the work was finished must be on or after the latest status reported"),
     ],
 )
 def test_a_wrong_finish_date_is_said_and_nothing_changes(client, olivia, action, days_ago, message):
-    ProgressUpdate.objects.create(action=action, date=today() - datetime.timedelta(days=30), narrative="Going")
+    ProgressUpdate.objects.create(
+        action=action, date=today() - datetime.timedelta(days=30), status=rag.ON_TRACK, narrative="Going"
+    )
     client.force_login(olivia)
     response = client.post(url_of(action), proposal(action, finished_on=today() - datetime.timedelta(days=days_ago)))
     assert response.status_code == 200 and message in response.content.decode()
     action.refresh_from_db()
     assert not action.completion_proposed
+
+
+def test_a_returned_completion_can_be_proposed_again_with_the_day_the_work_really_finished(client, olivia, mandy, action):
+    # Notes with no status (the proposal, the manager's return, "finished last Friday") never stand in the way.
+    ProgressUpdate.objects.create(action=action, date=today() - datetime.timedelta(days=20), status=rag.ON_TRACK)
+    ProgressUpdate.objects.create(action=action, date=today(), narrative="Finished a week ago")
+    finished = today() - datetime.timedelta(days=7)
+    client.force_login(olivia)
+    client.post(url_of(action), proposal(Action.objects.get(pk=action.pk), finished_on=finished))
+    services.return_completion(action=Action.objects.get(pk=action.pk), manager=mandy, comment="Send the evidence")
+    response = client.post(url_of(action), proposal(Action.objects.get(pk=action.pk), finished_on=finished))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.completion_proposed and action.completion_finished_on == finished
+
+
+def test_the_service_refuses_a_finish_before_the_latest_status_whoever_calls_it(olivia, action):
+    ProgressUpdate.objects.create(action=action, date=today() - datetime.timedelta(days=5), status=rag.AT_RISK)
+    with pytest.raises(services.NotAllowed, match="before the latest status reported"):
+        services.propose_completion(
+            action=action, author=olivia, narrative="", finished_on=today() - datetime.timedelta(days=6)
+        )

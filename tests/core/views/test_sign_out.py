@@ -26,3 +26,8 @@ def test_the_button_signs_out(client, olivia):
     response = client.post(reverse("logout"))
     assert response.status_code == 302 and response.url == reverse("login")
     assert SESSION_KEY not in client.session
+
+
+def test_opening_it_signed_out_goes_to_sign_in(client):
+    response = client.get(reverse("logout"))
+    assert response.status_code == 302 and response.url == reverse("login")
