@@ -9,8 +9,9 @@ from django.db.models import Q
 from core.models import OrganisationUnit
 from core.rag import COLOUR_CHOICES
 
-from .rag import STATUS_LABELS
 from .models import Action, Lead, Plan, Recommendation
+from .rag import STATUS_LABELS
+
 
 def _choices(field):
     """A choice list read once, as values: looping over a queryset's choices in a template counts it
@@ -161,6 +162,26 @@ class ActionFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search_actions(queryset, value)
+
+    def applied(self):
+        """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""
+        form = self.form
+        if not form.is_valid():
+            return []
+        applied = []
+        for name, field in form.fields.items():
+            value = form.cleaned_data.get(name)
+            if value in (None, "", False):
+                continue
+            if value is True:
+                applied.append(field.label)
+            elif hasattr(value, "strftime"):
+                applied.append(f"{field.label}: {value:%-d %B %Y}")
+            elif hasattr(field, "choices") and not hasattr(value, "pk"):
+                applied.append(f"{field.label}: {dict(field.choices).get(value, value)}")
+            else:
+                applied.append(f"{field.label}: {value}")
+        return applied
 
     def filter_unit(self, queryset, name, value):
         return queryset.responsible_to(OrganisationUnit.objects.subtree_ids(value))

@@ -11,9 +11,9 @@ from core.rag import COLOUR_CHOICES
 
 from . import rag
 from .models import Lead, ProgressUpdate
+from .selectors import PlanFilters
 
 NARRATIVE_MAX = ProgressUpdate._meta.get_field("narrative").max_length
-from .selectors import PlanFilters
 
 
 class ReportedDateField(DateInputField):

@@ -334,14 +334,27 @@ LINES_RE = re.compile(r"\s*\n\s*")
 def _dated_lines(text):
     """A timescale of several lines where one says how the work recurs ("reported to DMT monthly")
     and the others name dates (Sefton 2): the dates still say when the work is due.
-    None unless some line is dated and none is unreadable."""
+
+    None unless some line is dated. Unreadable when reading the dates would be a guess: a recurring
+    line that names an end of its own ("Monthly until March 2012"), or a line that is no date at all
+    ("Completed", "See 12.1", "Q5 2010", a start with no end)."""
     lines = [line for line in LINES_RE.split(text) if line]
+    recurring = [line for line in lines if NO_DATE_RE.search(line)]
     read = [parse_timescale(line) for line in lines if not NO_DATE_RE.search(line)]
     if len(lines) < 2 or not any(line.kind == DATED for line in read):
         return None
-    if any(line.kind in {UNREADABLE, STARTS} for line in read):
+    if any(line.kind != DATED for line in read) or any(_names_an_end(line) for line in recurring):
         return Timescale(text, UNREADABLE)
-    return Timescale(text, DATED, due_date=max(line.due_date for line in read if line.kind == DATED))
+    dated = [line for line in read if line.kind == DATED]
+    start = dated[0].start_date if len(dated) == 1 else None
+    return Timescale(text, DATED, due_date=max(line.due_date for line in dated), start_date=start)
+
+
+def _names_an_end(line):
+    """Whether a line names a period that is not just where the work starts ("from March 2010")."""
+    unbracketed = BRACKETS_RE.sub(" ", line)
+    periods, unread = _find_periods(unbracketed)
+    return unread or any(not _named_as_start(found, unbracketed) for found in periods)
 
 
 def parse_timescale(text):

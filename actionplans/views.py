@@ -57,7 +57,7 @@ def home(request):
     dashboard, awaiting = None, []
     is_admin = roles.is_admin(request.user)
     profile = roles.profile_of(request.user)
-    if is_admin or (roles.is_manager(request.user) and profile.unit_id):
+    if roles.oversees_units(request.user):
         units = roles.managed_unit_ids(request.user)
         proposed = selectors.actions_awaiting_sign_off(request.user, units, is_admin)
         dashboard = selectors.dashboard(profile.unit if profile else None, units, is_admin, proposed.count())
@@ -89,30 +89,9 @@ def action_list(request):
     download.pop("page", None)
     context = {
         "filter": action_filter, "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
-        "download_query": download.urlencode(), "today": today(), "applied": _applied(action_filter),
+        "download_query": download.urlencode(), "today": today(), "applied": action_filter.applied(),
     }
     return render(request, "actionplans/action_list.html", context)
-
-
-def _applied(filterset):
-    """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""
-    form = filterset.form
-    if not form.is_valid():
-        return []
-    applied = []
-    for name, field in form.fields.items():
-        value = form.cleaned_data.get(name)
-        if value in (None, "", False):
-            continue
-        if value is True:
-            applied.append(field.label)
-        elif hasattr(field, "choices") and not hasattr(value, "pk"):
-            applied.append(f"{field.label}: {dict(field.choices).get(value, value)}")
-        elif hasattr(value, "strftime"):
-            applied.append(f"{field.label}: {value:%-d %B %Y}")
-        else:
-            applied.append(f"{field.label}: {value}")
-    return applied
 
 
 def plan_list(request):
@@ -133,7 +112,7 @@ def plan_detail(request, pk):
     plan = get_object_or_404(Plan.objects.select_related("unit"), pk=pk)
     day, as_at_error = _as_at(request)
     filter_form = PlanReportFilterForm(request.GET, plan=plan)
-    context = {"plan": plan, "day": day, "as_at_error": as_at_error, "as_at_text": request.GET.get("as_at", "")}
+    context = {"plan": plan, "day": day, "as_at_error": as_at_error}
     if as_at_error:
         # Never a silent fall-back to another day: the page says what is wrong and shows no figures.
         if request.GET.get("format"):
@@ -220,19 +199,9 @@ def _render_action(request, action, status=200, **forms):
     }
     kept = _kept_forms(request, action) if request.method == "GET" else {}
     forms = {**kept, **forms}
-    context["restored"] = bool(kept)
-    if can_update:
-        # Each open milestone has its own small form; the one just sent (or kept) shows what was typed.
-        sent = forms.get("milestone_form")
-        context["milestones"] = [
-            (milestone, sent if sent and sent.milestone.pk == milestone.pk else (
-                None if milestone.completed else MilestoneDoneForm(milestone=milestone, initial={"completed_on": day})
-            ))
-            for milestone in context["milestones"]
-        ]
-        context["milestone_errors"] = sent if sent is not None and sent.errors else None
-    else:
-        context["milestones"] = [(milestone, None) for milestone in context["milestones"]]
+    context["milestones"] = _milestones_with_forms(context["milestones"], forms.get("milestone_form"), can_update, day)
+    sent = forms.get("milestone_form")
+    context["milestone_errors"] = sent if sent is not None and sent.errors else None
     if can_update:
         context["progress_form"] = forms.get("progress_form") or _new_progress_form(action)
         if not action.completion_proposed and action.status_on(day) != rag.COMPLETED:
@@ -241,8 +210,24 @@ def _render_action(request, action, status=200, **forms):
             )
     if can_sign_off:
         context["sign_off_form"] = forms.get("sign_off_form") or SignOffForm(initial=initial)
+    # Say "what you typed is below" only when it is: a kept form the page shows.
+    shown = [context.get("propose_form"), context.get("sign_off_form")] + [form for _, form in context["milestones"]]
+    context["restored"] = any(form is not None and form is kept_form for form in shown for kept_form in kept.values())
     context["conflict"] = forms.get("conflict")
     return render(request, "actionplans/action_detail.html", context, status=status)
+
+
+def _milestones_with_forms(milestones, sent, can_update, day):
+    """(milestone, its "mark done" form or None): a form for each open milestone of someone who may update
+    the action; the one just sent (or kept through sign-in) shows what was typed."""
+    if not can_update:
+        return [(milestone, None) for milestone in milestones]
+    return [
+        (milestone, sent if sent and sent.milestone.pk == milestone.pk else (
+            None if milestone.completed else MilestoneDoneForm(milestone=milestone, initial={"completed_on": day})
+        ))
+        for milestone in milestones
+    ]
 
 
 def _kept_forms(request, action):

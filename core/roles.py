@@ -49,6 +49,11 @@ def managed_unit_ids(user):
     return user._managed_unit_ids
 
 
+def oversees_units(user):
+    """Whether `user` answers for units (a manager with a unit, or an admin): their home shows the counts."""
+    return is_admin(user) or bool(is_manager(user) and managed_unit_ids(user))
+
+
 def own_unit_ids(user):
     """The user's own unit and the units below it."""
     if not is_active(user):

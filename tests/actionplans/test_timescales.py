@@ -160,6 +160,10 @@ CASES = [
     ("Ongoing\nOngoing", NO_DATE, None, None, None),  # Kent 4
     ("Completed\n\nQuarterly to DMT, Yearly to Cabinet", NO_DATE, None, None, None),  # Sefton 36
     ("June 2010\n\nQ5 2010\n\nreported monthly", UNREADABLE, None, None, None),
+    ("Monthly until March 2012\nMarch 2011", UNREADABLE, None, None, None),  # the 2012 end is not dropped
+    ("Completed\nMarch 2011\nquarterly", UNREADABLE, None, None, None),  # "Completed" is not a date to skip
+    ("Quarterly\nJanuary – March 2011", DATED, date(2011, 3, 31), date(2011, 1, 1), None),
+    ("Reported monthly from April 2010\nSeptember 2010", DATED, date(2010, 9, 30), None, None),
     ("March 2011\n\nStarting Sept 2010\n\nreported monthly", UNREADABLE, None, None, None),
     # --- Done ---
     ("Completed.", COMPLETED, None, None, None),

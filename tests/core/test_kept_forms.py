@@ -131,3 +131,16 @@ def test_signing_out_after_the_session_ended_keeps_nothing_and_goes_to_sign_in(c
     assert response.status_code == 302 and response.url == reverse("login")
     assert KEPT_FORM not in client.session
     assert "what you typed is kept" not in client.get(reverse("login")).content.decode()
+
+
+def test_the_page_promises_what_was_typed_only_when_it_shows_it(client, olivia, oscar, action):
+    # Kept for a form the page no longer shows (the completion was proposed meanwhile): no promise.
+    url = reverse("action_propose_completion", args=[action.pk])
+    session_ends(client, olivia, action.get_absolute_url())
+    day = today()
+    client.post(url, {"finished_on_0": day.day, "finished_on_1": day.month, "finished_on_2": day.year,
+                      "narrative": "Kept words", "version": action.version, "seen_update_id": 0})
+    services.propose_completion(action=action, author=olivia, narrative="Proposed from another tab")
+    sign_in(client, olivia, url)
+    page = client.get(url, follow=True).content.decode()
+    assert 'id="restored"' not in page and "Kept words" not in page

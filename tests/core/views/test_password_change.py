@@ -45,3 +45,12 @@ def test_a_wrong_change_is_said_and_changes_nothing(client, olivia, data, messag
     assert response.status_code == 200 and "There is a problem" in page and message in page
     olivia.refresh_from_db()
     assert olivia.check_password(OLD)
+
+
+def test_several_errors_of_one_field_share_one_message_and_one_id(client, olivia):
+    client.force_login(olivia)
+    page = client.post(
+        reverse("password_change"), {"old_password": OLD, "new_password1": "1234", "new_password2": "1234"}
+    ).content.decode()
+    assert page.count('id="id_new_password2-error"') == 1
+    assert "This password is too short" in page and "This password is too common" in page
