@@ -367,14 +367,6 @@ class Action(models.Model):
             models.Index(fields=["plan", "overdue"], name="action_plan_overdue"),
             models.Index(fields=["plan", "update_overdue"], name="action_plan_update_overdue"),
             models.Index(fields=["due_date", "plan", "sort_key"], name="action_due_order"),
-            # Covers the counts of stored state (plans list, a manager's home): they read the index, not the rows.
-            models.Index(
-                fields=[
-                    "plan", "unit", "rag_colour", "current_status", "overdue", "update_overdue", "needs_due_date",
-                    "completion_proposed_on",
-                ],
-                name="action_state_counts",
-            ),
         ]
 
     def __str__(self):

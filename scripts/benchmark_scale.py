@@ -103,9 +103,10 @@ def run(print_line):
         f"{ProgressUpdate.objects.count():,} progress updates, {User.objects.count() - 1} logins",
     )
 
-    # Statistics for the query planner, as PostgreSQL's autovacuum would gather after a load this size.
+    # What PostgreSQL's autovacuum does after a load this size: statistics for the query planner, and the
+    # visibility map that lets COUNT(*) read an index alone (without it a count read the whole table, 16 ms).
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
 
     # The nightly run: today, the importer has rated everything, so the run changes nothing;
     # tomorrow, what passed its due date turns Red; after an upgrade, every action is rated afresh.
