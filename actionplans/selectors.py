@@ -421,7 +421,6 @@ class Dashboard:
     unit_pk: int | None  # the unit the lists behind the counts are filtered to; None for every unit
     unit_name: str
     summary: rag.Summary  # counted over both schemes: colours, overdue, update overdue, needing a due date
-    proposed: int  # completions proposed (theirs included)
     awaiting_sign_off: int  # completions this person may sign off
 
 
@@ -434,6 +433,5 @@ def dashboard(unit, units, is_admin, awaiting):
         unit_pk=None if is_admin else unit.pk,
         unit_name="every unit" if is_admin else str(unit),
         summary=summary_from_counts(rag.IMPROVEMENT, row),
-        proposed=row.get("proposed_count") or 0,
         awaiting_sign_off=awaiting,
     )
