@@ -314,7 +314,7 @@ class Action(models.Model):
         help_text="Overrides the due date read from the timescale",
     )
     # Derived in save() from the timescale (or the date set by hand), kept for sorting and filtering.
-    due_date = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    due_date = models.DateField(null=True, blank=True, editable=False)  # indexed first in action_due_order
     timescale_kind = models.CharField(max_length=20, editable=False, default=timescales.EMPTY)
     cross_reference = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referenced_by",
