@@ -293,7 +293,9 @@ NEVER_RATED = datetime.date(1900, 1, 1)
 
 
 class Action(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    # No index of its own: the composite indexes below (and the unique plan and number) begin with it, and
+    # every index is one more write each time an action's stored state changes.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions", db_index=False)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="actions")
     recommendation = models.ForeignKey(
         Recommendation, null=True, blank=True, on_delete=models.PROTECT, related_name="actions",
@@ -338,7 +340,7 @@ class Action(models.Model):
     current_status = models.CharField(max_length=20, blank=True, editable=False)
     current_status_on = models.DateField(null=True, blank=True, editable=False)
     rag_colour = models.CharField(
-        "RAG", max_length=10, choices=COLOUR_CHOICES, default=GREY, editable=False, db_index=True
+        "RAG", max_length=10, choices=COLOUR_CHOICES, default=GREY, editable=False
     )
     rag_reason = models.TextField("RAG reason", blank=True, default="Not yet rated", editable=False)
     overdue = models.BooleanField(default=False, editable=False)
