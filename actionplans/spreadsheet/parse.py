@@ -41,7 +41,6 @@ from .columns import (
 
 SOURCE_BY_NAME = {header_key(label): key for key, label in Plan.SOURCES} | {key: key for key, _ in Plan.SOURCES}
 SOURCE_BY_NAME |= {"cqc": Plan.CQC_INSPECTION, "apa": Plan.ANNUAL_PERFORMANCE_ASSESSMENT}
-REQUIRED = ("Plan", "Area", "Action No", "Action")
 NUMBERING_COLUMNS = ("Action No", "Recommendation No")
 LEAD_NAME_LENGTH = Lead._meta.get_field("name").max_length
 TRUE_WORDS = {"yes", "y", "true", "1", "completed", "complete", "done", "x"}
@@ -51,6 +50,15 @@ STATUS_DATE_REASON = "is needed for the Status: give the date the status was rep
 
 def too_long(column, text, limit):
     return f"{column} is {len(text):,} characters; the most is {limit:,}"
+
+
+def required_errors(number, text, columns, sheet=""):
+    """A RowError for each cell the sheet's columns mark required and the row leaves empty."""
+    return [
+        RowError(number, column.name, "is required and is empty", sheet)
+        for column in columns
+        if column.required and not text.get(column.name)
+    ]
 
 
 def length_errors(number, text, limits, sheet=""):
@@ -212,9 +220,7 @@ def parse_plan_row(number, values):
     def error(column, reason):
         errors.append(RowError(number, column, reason))
 
-    for name in REQUIRED:
-        if not text.get(name):
-            error(name, "is required and is empty")
+    errors += required_errors(number, text, PLAN_COLUMNS)
     errors += length_errors(number, text, MAX_LENGTHS)
     for name in NUMBERING_COLUMNS:
         try:
@@ -370,11 +376,7 @@ def parse_milestone_table(table):
 def parse_milestone_row(number, values):
     """(MilestoneRow, []) or (None, [RowError]): a milestone row is checked up to its first problem."""
     text = {name: cell_text(value) for name, value in values.items()}
-    errors = [
-        RowError(number, name, "is required and is empty", MILESTONE_SHEET)
-        for name in ("Plan", "Action No", "Milestone")
-        if not text.get(name)
-    ]
+    errors = required_errors(number, text, MILESTONE_COLUMNS, MILESTONE_SHEET)
     errors = errors or length_errors(number, text, MILESTONE_MAX_LENGTHS, MILESTONE_SHEET)
     if errors:
         return None, errors
@@ -413,11 +415,7 @@ def parse_progress_table(table):
 def parse_progress_row(number, values):
     """(UpdateRow, []) or (None, [RowError]): one progress update, checked up to its first problem."""
     text = {name: cell_text(value) for name, value in values.items()}
-    errors = [
-        RowError(number, name, "is required and is empty", PROGRESS_SHEET)
-        for name in ("Plan", "Action No", "Date")
-        if not text.get(name)
-    ]
+    errors = required_errors(number, text, PROGRESS_COLUMNS, PROGRESS_SHEET)
     if not errors and not (text.get("Progress") or text.get("Status")):
         errors = [RowError(number, "Progress", "is empty and so is Status: an update reports one or both", PROGRESS_SHEET)]
     errors = errors or length_errors(number, text, PROGRESS_MAX_LENGTHS, PROGRESS_SHEET)
