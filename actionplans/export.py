@@ -9,7 +9,7 @@ cut: the models' limits are under Excel's 32,767 characters a cell.
 
 import re
 
-from core.spreadsheets import write_csv, write_xlsx
+from core.spreadsheets import CONTENT_TYPES, write_csv, write_xlsx
 
 from . import rag, selectors
 from .models import Milestone, ProgressUpdate
@@ -125,16 +125,12 @@ def export_plan(plan, day, file_format, filters=None):
     stem = re.sub(r"[^A-Za-z0-9]+", "-", plan.title).strip("-").lower() or "plan"
     stem = f"{stem}-as-at-{day.isoformat()}"
     if file_format == "csv":
-        return write_csv(headers, rows), "text/csv; charset=utf-8", f"{stem}.csv"
+        return write_csv(headers, rows), CONTENT_TYPES["csv"], f"{stem}.csv"
     if file_format == "xlsx":
         sheets = [
             ("Plan", headers, rows),
             (MILESTONE_SHEET, [c.name for c in MILESTONE_COLUMNS], milestone_rows(report)),
             (PROGRESS_SHEET, [c.name for c in PROGRESS_COLUMNS] + PROGRESS_EXPORT_ONLY_COLUMNS, progress_rows(report)),
         ]
-        return (
-            write_xlsx(sheets),
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            f"{stem}.xlsx",
-        )
+        return write_xlsx(sheets), CONTENT_TYPES["xlsx"], f"{stem}.xlsx"
     raise ValueError(f"Unknown format '{file_format}': use csv or xlsx")

@@ -5,7 +5,7 @@ and filtering in Excel, so it carries the plan, the unit and today's RAG with it
 """
 
 from core.periods import today
-from core.spreadsheets import write_csv, write_xlsx
+from core.spreadsheets import CONTENT_TYPES, write_csv, write_xlsx
 
 from . import rag
 
@@ -40,8 +40,7 @@ def export_actions(rows, file_format):
     table = [_cells(row) for row in rows]
     stem = f"actions-as-at-{today().isoformat()}"
     if file_format == "csv":
-        return write_csv(HEADERS, table), "text/csv; charset=utf-8", f"{stem}.csv"
+        return write_csv(HEADERS, table), CONTENT_TYPES["csv"], f"{stem}.csv"
     if file_format == "xlsx":
-        content = write_xlsx([("Actions", HEADERS, table)])
-        return content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{stem}.xlsx"
+        return write_xlsx([("Actions", HEADERS, table)]), CONTENT_TYPES["xlsx"], f"{stem}.xlsx"
     raise ValueError(f"Unknown format '{file_format}': use csv or xlsx")

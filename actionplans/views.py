@@ -42,6 +42,17 @@ def _as_at(request):
         return None, f"{error} (you entered “{shown}”)"
 
 
+def _download(request, make):
+    """The ?format=csv|xlsx download of a page: `make(file_format)` gives (bytes, content type, file name)."""
+    file_format = request.GET["format"]
+    if file_format not in {"csv", "xlsx"}:
+        return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
+    content, content_type, filename = make(file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def _page(request, items, per_page):
     page = Paginator(items, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -76,14 +87,8 @@ def action_list(request):
     state.ensure_rated_today()
     action_filter = ActionFilter(request.GET, queryset=Action.objects.all())
     actions = (action_filter.qs if action_filter.is_valid() else Action.objects.none()).soonest_due_first()
-    file_format = request.GET.get("format")
-    if file_format:
-        if file_format not in {"csv", "xlsx"}:
-            return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
-        content, content_type, filename = list_export.export_actions(selectors.list_rows(actions), file_format)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    if request.GET.get("format"):
+        return _download(request, lambda file_format: list_export.export_actions(selectors.list_rows(actions), file_format))
     page, query = _page(request, actions.only("pk"), ACTIONS_PER_PAGE)
     download = request.GET.copy()
     download.pop("page", None)
@@ -119,14 +124,8 @@ def plan_detail(request, pk):
             return HttpResponseBadRequest(as_at_error)
         return render(request, "actionplans/plan_detail.html", {**context, "filter_form": filter_form}, status=400)
     filters = filter_form.filters()
-    file_format = request.GET.get("format")
-    if file_format:
-        if file_format not in {"csv", "xlsx"}:
-            return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
-        content, content_type, filename = export.export_plan(plan, day, file_format, filters)
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+    if request.GET.get("format"):
+        return _download(request, lambda file_format: export.export_plan(plan, day, file_format, filters))
     shown = request.GET.copy()
     shown.pop("format", None)
     shown["as_at"] = day.isoformat()

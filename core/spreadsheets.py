@@ -419,6 +419,12 @@ def _csv_cell(cell):
     return _escaped(cell)
 
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
 def write_csv(headers, rows):
     """CSV bytes: UTF-8 with a byte-order mark, so that Excel reads "–", "’" and "£" as written.
 
