@@ -438,7 +438,8 @@ class Action(models.Model):
 
     def status_on(self, day):
         """The status reported on or before `day` (DOMAIN.md "As at")."""
-        return self.state_on(day).status
+        updates = [(update.date, update.status) for update in self.progress_updates.all()]
+        return rag.status_on(updates, day, self.timescale_kind)[0]
 
     def latest_status_reported_on(self):
         """The day of the latest update that reported a status: a completion dated before it would be

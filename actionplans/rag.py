@@ -162,13 +162,14 @@ def is_overdue(status, due_date, on):
     return bool(due_date and due_date < on and status not in {COMPLETED, CANCELLED})
 
 
-def status_on(updates, on, timescale_completed=False):
+def status_on(updates, on, timescale_kind=timescales.EMPTY):
     """(status, the day it was reported) on day `on` (DOMAIN.md "As at").
 
     `updates` are (date, status) pairs oldest first; a blank status reports none.
     A timescale of "Completed" or "In place" with no status reported means completed,
     from no particular day.
     """
+    timescale_completed = timescale_kind == timescales.COMPLETED
     status, reported_on = "", None
     for day, reported in updates:
         if day > on:
@@ -219,7 +220,7 @@ def action_state(*, scheme, updates, due_date, on, timescale_kind=timescales.EMP
     """Every derived fact of an action on day `on`, from its progress updates as (date, status) pairs, oldest
     first, and what its timescale says (`timescales.parse_timescale`'s kind)."""
     ongoing, reference = timescale_kind == timescales.NO_DATE, timescale_kind == timescales.REFERENCE
-    status, reported_on = status_on(updates, on, timescale_kind == timescales.COMPLETED)
+    status, reported_on = status_on(updates, on, timescale_kind)
     latest = None
     for day, _ in updates:
         if day > on:

@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -238,7 +240,7 @@ def _kept_forms(request, action):
     ]:
         data = take_kept_form(request, reverse(url_name, args=[action.pk]))
         if data is not None:
-            kept[name] = form_class(data, **({"action": action} if form_class is ProposeCompletionForm else {}))
+            kept[name] = form_class(data, **_form_options(form_class, action))
     for milestone in action.milestones.all():
         data = take_kept_form(request, reverse("milestone_done", args=[milestone.pk]))
         if data is not None:
@@ -254,12 +256,12 @@ def _post_only(view):
     """Addresses that only save a form: a GET (a bookmark, or signing in again after the session ended)
     goes to the action page that holds the form, which shows anything the person had typed."""
 
+    @functools.wraps(view)
     def wrapped(request, pk):
         if request.method == "GET":
             return redirect("action_detail", pk=pk)
         return view(request, pk)
 
-    wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
     return require_http_methods(["GET", "POST"])(wrapped)
 
 
