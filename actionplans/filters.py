@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
+from core.asat import EARLIEST, LATEST
 from core.models import OrganisationUnit
 from core.rag import COLOUR_CHOICES
 
@@ -16,7 +17,7 @@ from .rag import STATUS_LABELS
 def _choices(field):
     """A choice list read once, as values: looping over a queryset's choices in a template counts it
     first, and a county's hundreds of plans made as model objects were a good part of a list's time."""
-    model, rows = field.queryset.model, field.queryset.order_by(*field.queryset.model._meta.ordering)
+    model, rows = field.queryset.model, field.queryset  # in the model's own order (Meta.ordering)
     if model is Lead:
         labelled = [(pk, Lead.display(name, initials)) for pk, name, initials in rows.values_list("pk", "name", "initials")]
     else:
@@ -99,8 +100,8 @@ class ActionFilterForm(PlanFilterForm):
     def clean(self):
         cleaned = super().clean()
         due_before = cleaned.get("due_before")
-        if due_before and not 1990 <= due_before.year <= 2100:
-            self.add_error("due_before", "Due before must be a date between 1990 and 2100")
+        if due_before and not EARLIEST <= due_before <= LATEST:
+            self.add_error("due_before", f"Due before must be a date between {EARLIEST.year} and {LATEST.year}")
         return cleaned
 
 

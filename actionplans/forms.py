@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.asat import EARLIEST
 from core.periods import today
 from core.rag import COLOUR_CHOICES
 
@@ -33,8 +34,8 @@ class ReportedDateField(DateInputField):
             found = date(int(year), int(month), int(day))
         except ValueError:
             raise ValidationError("Date must be a real date") from None
-        if found.year < 1990:
-            raise ValidationError("Year must be 1990 or later")
+        if found < EARLIEST:
+            raise ValidationError(f"Year must be {EARLIEST.year} or later")
         return found
 
 

@@ -9,7 +9,9 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
+# The days a date typed into the service may name: plans and their dates of business fall between.
 EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
 
 
 class AsAtError(ValueError):
@@ -26,8 +28,8 @@ def parse_day(value):
         raise AsAtError("Enter a real date, written as YYYY-MM-DD, for example 2010-03-31") from None
     if day < EARLIEST:
         raise AsAtError(f"The date must be {EARLIEST:%-d %B %Y} or later")
-    if day.year > 2100:
-        raise AsAtError("The date must be in 2100 or earlier")
+    if day > LATEST:
+        raise AsAtError(f"The date must be in {LATEST.year} or earlier")
     return day
 
 
