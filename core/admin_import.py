@@ -35,7 +35,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .imports import UNCHANGED
-from .spreadsheets import ImportErrors, RowError, SpreadsheetError
+from .spreadsheets import ImportErrors, RowError, SpreadsheetError, check_size
 
 # A preview shows every row up to this many; beyond it, the rows that change something or carry a warning.
 PREVIEW_EVERY_ROW_UP_TO = 500
@@ -49,12 +49,10 @@ class UploadForm(forms.Form):
 
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
-        limit = settings.IMPORT_MAX_UPLOAD_MB
-        if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1024 / 1024:.1f} MB; the largest that can be imported is {limit} MB. "
-                "Split it into several files."
-            )
+        try:
+            check_size(upload.size)
+        except SpreadsheetError as error:
+            raise forms.ValidationError(str(error)) from None
         return upload
 
 

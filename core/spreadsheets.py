@@ -20,6 +20,11 @@ from .rag import HEX, Rag
 
 # The longest cell read, in characters: the csv module's own limit, applied to workbooks too.
 MAX_CELL_CHARACTERS = 131_072
+# The columns read of a row: the formats have at most 25, and a row filled out to column XFD is 16,384.
+MAX_COLUMNS = 100
+# The cells a worksheet may hold (a sheet of 20,000 rows of 25 columns): openpyxl reads about 100,000 a
+# second, so a file refused for more is refused in seconds rather than read for minutes.
+MAX_CELLS = 500_000
 SAVE_AS_UTF8 = "In Excel choose Save As > CSV UTF-8 (Comma delimited)."
 # Text a spreadsheet program may run as a formula (DOMAIN.md "Spreadsheets that stay safe").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -140,6 +145,7 @@ def read_file(data, filename):
     name = (filename or "").lower()
     if not data:
         raise SpreadsheetError("The file is empty.")
+    check_size(len(data))
     if name.endswith(".xlsx") or data[:2] == b"PK":
         return SpreadsheetFile(_read_xlsx(data))
     if name.endswith(".csv") or name.endswith(".txt") or not name:
@@ -183,67 +189,234 @@ def _decode(data):
 
 
 def _read_csv(text):
+    """Rows of cells. Read strictly: a quote left open would otherwise take the rest of the file into
+    one cell and import as if nothing were wrong."""
+    max_rows, _ = _limits()
     rows = []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    opened_on = 1  # the line of the file the row being read starts on
     try:
-        for row in csv.reader(io.StringIO(text, newline="")):
-            rows.append([_unescaped(cell) for cell in row])
+        for row in reader:
+            if len(rows) > max_rows and any(cell.strip() for cell in row):
+                raise _too_many_rows(len(rows) + 1, max_rows)
+            # Only the first MAX_COLUMNS cells: a row of 16,384 commas is 16,384 cells otherwise.
+            rows.append([_unescaped(cell) for cell in row[:MAX_COLUMNS]])
+            opened_on = reader.line_num + 1
     except csv.Error as error:
         # The row being read, numbered as the spreadsheet numbers it (as row errors are).
         number = len(rows) + 1
+        line = f" (line {opened_on:,} of the file)" if opened_on != number else ""
         # csv's own wording ("field larger than field limit (131072)") says little to the person who saved the file.
         if "field larger than field limit" in str(error):
             reason = _too_long(number, "a CSV cell", csv.field_size_limit())
+        elif "unexpected end of data" in str(error):
+            reason = (
+                f"row {number:,}{line} opens a quote (\") that is never closed, so the rest of the file would "
+                "be read as one cell. Close the quote or remove it, and save the file again."
+            )
         else:
-            reason = f"{error} (row {number}). Save the spreadsheet again as CSV UTF-8 or XLSX."
+            reason = (
+                f"row {number:,}{line} has a quote (\") inside a cell that does not start with one ({error}). "
+                "Save the spreadsheet again as CSV UTF-8 or XLSX."
+            )
         raise SpreadsheetError(f"The file cannot be read as CSV: {reason}") from None
     return rows
 
 
-def _too_long(row, what, limit, sheet=""):
-    where = f"row {row} of sheet '{sheet}'" if sheet else f"row {row}"
-    return f"{where} has a cell longer than the {limit:,} characters {what} may hold. Shorten that cell and save the file again."
+def _too_long(row, what, limit):
+    return f"row {row:,} has a cell longer than the {limit:,} characters {what} may hold. Shorten that cell and save the file again."
+
+
+def _too_many_rows(row, limit, sheet=""):
+    where = f"Sheet '{sheet}'" if sheet else "The file"
+    return SpreadsheetError(
+        f"{where} has data in row {row:,}, but an import reads at most {limit:,} rows below the header. "
+        "Split it into several files (a plan a file, for example)."
+    )
+
+
+def _limits():
+    """(most rows below the header a sheet may fill, most bytes a workbook may unzip to), from the settings."""
+    from django.conf import settings
+
+    return settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_UNZIPPED_MB * 1024 * 1024
+
+
+def check_size(size):
+    """SpreadsheetError when a file of `size` bytes is larger than an import takes (IMPORT_MAX_UPLOAD_MB)."""
+    from django.conf import settings
+
+    limit = settings.IMPORT_MAX_UPLOAD_MB
+    if size > limit * 1024 * 1024:
+        raise SpreadsheetError(
+            f"The file is {size / 1024 / 1024:.1f} MB; the largest that can be imported is {limit} MB. "
+            "Split it into several files."
+        )
 
 
 def _read_xlsx(data):
-    from openpyxl import load_workbook
+    """The sheets of a workbook, read within bounds whatever the file claims about itself.
 
+    openpyxl trusts a sheet's claimed size (a 4 KB file claiming A1:XFD1048576 is read cell by
+    cell, and rows past a claim too small are dropped), holds a whole cell before anything can
+    measure it, and reports broken XML as a traceback, or not at all. So the parts are checked
+    first: their unzipped size as the archive declares it (zipfile reads no further), then each
+    sheet and the shared strings in one streaming pass (`_scan`) that refuses a long cell as soon
+    as it is too long, XML entities and broken XML, and finds where the data ends; openpyxl is
+    then told to read that far and no further, in its streaming (read-only) mode.
+    """
+    from openpyxl import load_workbook
+    from openpyxl.utils import column_index_from_string, range_boundaries
+
+    max_rows, max_unzipped = _limits()
     try:
-        # Only a workbook with merged cells needs openpyxl's full (slower) reading, which knows where they are.
-        merged = _has_merged_cells(data)
-        workbook = load_workbook(io.BytesIO(data), read_only=not merged, data_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unzipped = sum(info.file_size for info in archive.infolist())
     except Exception:
         raise SpreadsheetError("The file cannot be opened as an XLSX workbook. Save it again as .xlsx or CSV.") from None
+    if unzipped > max_unzipped:
+        raise SpreadsheetError(
+            f"The workbook unzips to {unzipped / 1024 / 1024:,.0f} MB, more than the "
+            f"{max_unzipped // 1024 // 1024:,} MB an import reads. Split it into several files, or save it as CSV."
+        )
+    where = "the workbook's shared text"
+    long_texts = frozenset()
     try:
-        sheets = {}
-        for sheet in workbook.worksheets:
-            rows = sheets[sheet.title] = []
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-                # Excel holds at most 32,767 characters a cell; a longer one was written by a program, not a person.
-                if any(isinstance(cell, str) and len(cell) > MAX_CELL_CHARACTERS for cell in row):
-                    reason = _too_long(number, "a cell", MAX_CELL_CHARACTERS, sheet.title)
-                    raise SpreadsheetError(f"The file cannot be read: {reason}")
-                rows.append([_unescaped(cell) if isinstance(cell, str) else cell for cell in row])
-            if merged:
-                _fill_merged(rows, [cell_range.bounds for cell_range in sheet.merged_cells.ranges])
-        return sheets
-    finally:
-        workbook.close()
+        for info in archive.infolist():
+            if info.filename.lower().endswith("sharedstrings.xml"):
+                with archive.open(info) as part:
+                    long_texts = _scan(part, max_rows).long_texts
+        where = "the workbook"
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheets = {}
+            for sheet in workbook.worksheets:
+                where = f"sheet '{sheet.title}'"
+                # openpyxl keeps where a sheet is in the archive only in this attribute.
+                with archive.open(sheet._worksheet_path.lstrip("/")) as part:
+                    facts = _scan(part, max_rows, sheet.title, long_texts)
+                rows = sheets[sheet.title] = []
+                if not facts.last_row:
+                    continue
+                merged = [range_boundaries(cells) for cells in facts.merged]
+                # A value merged down past the last row that holds one belongs to the rows it spans.
+                last_row = max([facts.last_row] + [
+                    min(bottom, max_rows + 1) for _, top, _, bottom in merged if top <= facts.last_row
+                ])
+                last_column = min(column_index_from_string(facts.last_column[1] or "A"), MAX_COLUMNS)
+                for row in sheet.iter_rows(max_row=last_row, max_col=last_column, values_only=True):
+                    rows.append([_unescaped(cell) if isinstance(cell, str) else cell for cell in row])
+                _fill_merged(rows, merged)
+        finally:
+            workbook.close()
+    except SpreadsheetError:
+        raise
+    except _Damaged as problem:
+        raise SpreadsheetError(f"The file cannot be read: {where} {problem}.") from None
+    except Exception:
+        raise SpreadsheetError(
+            f"The file cannot be read as an XLSX workbook: {where} is damaged. "
+            "Open it in Excel and save it again as .xlsx, or save it as CSV."
+        ) from None
+    return sheets
 
 
-def _has_merged_cells(data):
-    """Whether any sheet's XML lists merged cells (read a megabyte at a time, whatever it unzips to)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        for name in archive.namelist():
-            if not (name.startswith("xl/worksheets/") and name.endswith(".xml")):
-                continue
-            with archive.open(name) as sheet:
-                tail = b""
-                while chunk := sheet.read(1 << 20):
-                    # "<mergeCell ", or "<x:mergeCell " from writers that prefix their tags.
-                    if b"mergeCell " in tail + chunk:
-                        return True
-                    tail = chunk[-16:]
-    return False
+class _Damaged(Exception):
+    """Why a workbook part cannot be read, in words that follow its name ("sheet 'Plan' ...")."""
+
+
+@dataclass
+class _SheetFacts:
+    last_row: int = 0  # the last row with a value in a cell
+    last_column: tuple = (0, "")  # the letters of the rightmost cell with a value, as (length, letters)
+    merged: list = field(default_factory=list)  # merged ranges, "B2:B4"
+    long_texts: set = field(default_factory=set)  # of shared strings: the numbers of those too long for a cell
+
+
+# A shared string this long is refused at once; a shorter one too long for a cell is refused when a cell uses
+# it, so that the message can say which row it is in.
+REFUSED_AT_ONCE = 8 * MAX_CELL_CHARACTERS
+
+
+def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
+    """One streaming pass over a worksheet's (or the shared strings') XML: see `_read_xlsx`.
+
+    Holds one cell's length at a time, never its text; stops at the first cell too long, the first
+    value in a row past the limit, the first entity declaration or the first break in the XML.
+    `long_texts`: the shared strings too long for a cell (what a pass over the shared strings found).
+    """
+    from xml.parsers import expat
+
+    facts = _SheetFacts()
+    row = length = cells = 0
+    strings = -1  # the number of the shared string being read
+    letters, in_value, shared = "", False, False
+
+    def start(name, attrs):
+        nonlocal row, length, cells, strings, letters, in_value, shared
+        if name == "c":
+            cells += 1
+            if cells > MAX_CELLS:
+                raise _Damaged(f"has more than {MAX_CELLS:,} cells, more than an import reads; split it into several files")
+            letters = (attrs.get("r") or "").rstrip("0123456789")
+            shared = attrs.get("t") == "s"
+            length = 0
+        elif name in ("v", "t"):
+            in_value = True
+        elif name == "row":
+            number = attrs.get("r", "")
+            row = int(number) if number.isdigit() else row + 1
+        elif name == "si":
+            strings += 1
+            length = 0
+        elif name == "mergeCell" and attrs.get("ref"):
+            if len(facts.merged) >= max_rows:
+                raise _Damaged(f"merges more than {max_rows:,} ranges of cells")
+            facts.merged.append(attrs["ref"])
+
+    def end(name):
+        nonlocal in_value
+        if name in ("v", "t"):
+            in_value = False
+        elif name == "si" and length > MAX_CELL_CHARACTERS:
+            facts.long_texts.add(strings)
+
+    def too_long():
+        place = f"in row {row:,} " if row else ""
+        return _Damaged(
+            f"has a cell {place}longer than the {MAX_CELL_CHARACTERS:,} characters a cell may hold; "
+            "shorten that cell and save the file again"
+        )
+
+    def text(data):
+        nonlocal length
+        if not in_value:
+            return
+        length += len(data)
+        if row and (length > MAX_CELL_CHARACTERS or shared and long_texts and data.strip().isdigit()
+                    and int(data) in long_texts):
+            raise too_long()
+        if length > REFUSED_AT_ONCE:
+            raise too_long()
+        if row > facts.last_row and data.strip():
+            if row > max_rows + 1:
+                raise _too_many_rows(row, max_rows, sheet)
+            facts.last_row = row
+        if letters and (len(letters), letters) > facts.last_column:
+            facts.last_column = (len(letters), letters)
+
+    def refuse_entities(*args):
+        raise _Damaged("declares XML entities, which a spreadsheet never needs (they can expand a small file without end)")
+
+    parser = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = refuse_entities
+    try:
+        parser.ParseFile(stream)
+    except expat.ExpatError as error:
+        raise _Damaged(f"is damaged: its XML breaks off or is malformed ({expat.errors.messages[error.code]})") from None
+    return facts
 
 
 def _fill_merged(rows, ranges):

@@ -982,15 +982,35 @@ def test_csv_cell_over_the_csv_field_size_limit_is_one_clear_message():
     ]
 
 
-def test_any_other_csv_error_is_one_clear_message(monkeypatch):
-    def failing_reader(stream):
-        yield ["Plan", "Area", "Action No", "Action"]
-        raise csv.Error("unexpected end of data")
-
-    monkeypatch.setattr(core_spreadsheets.csv, "reader", failing_reader)
-    assert file_error(GOOD_CSV.encode(), "plan.csv") == (
-        "The file cannot be read as CSV: unexpected end of data (row 2). Save the spreadsheet again as CSV UTF-8 or XLSX."
+def test_an_unclosed_quote_is_refused_at_the_row_where_it_opened():
+    """Read leniently, the quote took rows 3 to 5 into one Action cell and the import said nothing."""
+    text = (
+        "Plan,Area,Action No,Action\r\n"
+        f"{PLAN},Workforce,1,First\r\n"
+        f'{PLAN},Workforce,2,"Second never closes\r\n'
+        f"{PLAN},Workforce,3,Third\r\n"
+        f"{PLAN},Workforce,4,Fourth\r\n"
     )
+    assert file_error(text.encode(), "plan.csv") == (
+        'The file cannot be read as CSV: row 3 opens a quote (") that is never closed, so the rest of the file '
+        "would be read as one cell. Close the quote or remove it, and save the file again."
+    )
+    assert not Action.objects.exists()
+
+
+def test_a_quote_opened_after_multi_line_cells_names_its_row_and_its_line():
+    text = (
+        "Plan,Area,Action No,Action\r\n"
+        f'{PLAN},Workforce,1,"First\r\nover two lines"\r\n'
+        f'{PLAN},Workforce,2,"Second never closes\r\n'
+    )
+    assert "row 3 (line 4 of the file) opens a quote" in file_error(text.encode(), "plan.csv")
+
+
+def test_a_quote_in_the_middle_of_a_quoted_cell_is_refused_with_its_row():
+    text = f'Plan,Area,Action No,Action\r\n{PLAN},Workforce,1,"Half" quoted\r\n'
+    message = file_error(text.encode(), "plan.csv")
+    assert message.startswith('The file cannot be read as CSV: row 2 has a quote (") inside a cell')
 
 
 def test_a_separate_milestones_csv_that_cannot_be_read_is_one_clear_message():

@@ -113,8 +113,8 @@ def with_text_replaced(data, old, new):
 def test_xlsx_cell_longer_than_the_limit_is_refused_with_its_row_and_sheet():
     data = with_text_replaced(xlsx(("Plan", [["Name"], ["short"], ["LONG CELL"]])), "LONG CELL", "x" * 131_073)
     assert refused(data, "file.xlsx") == (
-        "The file cannot be read: row 3 of sheet 'Plan' has a cell longer than the 131,072 characters a cell may hold. "
-        "Shorten that cell and save the file again."
+        "The file cannot be read: sheet 'Plan' has a cell in row 3 longer than the 131,072 characters a cell may hold; "
+        "shorten that cell and save the file again."
     )
 
 

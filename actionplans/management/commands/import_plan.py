@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from actionplans import spreadsheet
 from actionplans.spreadsheet.save import find_unit
 from core.models import OrganisationUnit
+from core.spreadsheets import check_size
 
 
 class Command(BaseCommand):
@@ -31,6 +32,10 @@ class Command(BaseCommand):
             if problem:
                 raise CommandError(f"--unit {problem}.")
         try:
+            # Measured before reading: a file far over the limit is never held in memory.
+            for given in (path, milestones):
+                if given:
+                    check_size(given.stat().st_size)
             result = spreadsheet.import_plan_file(
                 path.read_bytes(),
                 path.name,
