@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from actionplans.models import Action, Milestone, Plan
 
+from .. import hostile
 from ..factories import LeadFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -384,6 +385,26 @@ def test_row_numbers_in_admin_match_the_file_with_blank_lines(admin_client):
     ],
 )
 def test_whole_file_errors_show_one_message_on_the_form(admin_client, data, name, message, staging):
+    response = upload(admin_client, data, name)
+    assert response.status_code == 200
+    assert message in text_of(response)
+    assert not offers_confirm(response)
+    assert Plan.objects.count() == 0 and staged_files(staging) == []
+
+
+@pytest.mark.parametrize(
+    "built, message",
+    [
+        (hostile.sparse_far_xlsx(), "Sheet 'Plan' has data in row 1,048,576, but an import reads at most 20,000 rows"),
+        (hostile.zip_bomb_xlsx(200), "The workbook unzips to 200 MB, more than the 100 MB an import reads."),
+        (hostile.corrupt_xml_xlsx(), "The file cannot be read: sheet 'Plan' is damaged: its XML breaks off"),
+        (hostile.unclosed_quote_csv(), 'The file cannot be read as CSV: row 3 opens a quote (") that is never closed'),
+    ],
+    ids=["sparse-far", "zip-bomb", "corrupt-xml", "unclosed-quote"],
+)
+def test_hostile_files_are_refused_on_the_form_in_one_message(admin_client, built, message, staging):
+    """Through the admin the sparse file ran over 150 s at 3-6 GB and never answered."""
+    name, data = built
     response = upload(admin_client, data, name)
     assert response.status_code == 200
     assert message in text_of(response)
