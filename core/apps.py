@@ -7,3 +7,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "core"
     verbose_name = "Organisation and people"
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from core.middleware import session_saved_at_sign_in
+
+        user_logged_in.connect(session_saved_at_sign_in, dispatch_uid="core.session_saved_at_sign_in")

@@ -10,12 +10,15 @@
   person never sees them.
 - No page answers a bare 405 to a person: a GET on an address that only saves a form
   is sent to the page that holds it by its view; anything else gets a GOV.UK page.
+- A session ends after an hour unused (SESSION_COOKIE_AGE), not an hour after signing in:
+  using the service moves its end along, with one write a minute at most.
 """
 
 import time
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import QueryDict
 from django.shortcuts import render
@@ -102,4 +105,35 @@ class FriendlyMethodNotAllowedMiddleware:
             friendly = render(request, "405.html", status=405)
             friendly["Allow"] = response.get("Allow", "")
             return friendly
+        return response
+
+
+SESSION_SAVED_AT = "saved_at"
+# Saving moves the session's stored end to SESSION_COOKIE_AGE from now; once a minute is close enough for an
+# hour's idle timeout and spares a database write on every request.
+SAVE_SESSION_EVERY_SECONDS = 60
+
+
+def session_saved_at_sign_in(sender, request, user, **kwargs):
+    """Signing in saves the session anyway: noting it there spares the next request a save of its own.
+
+    Connected to user_logged_in in core.apps: login() is Django's, and the test client's force_login calls it too."""
+    if hasattr(request, "session"):
+        request.session[SESSION_SAVED_AT] = int(time.time())
+
+
+class IdleSessionMiddleware:
+    """Keeps a signed-in session alive while it is used, so that it ends after SESSION_COOKIE_AGE unused."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        # Checked after the view: signing out has emptied the session by then, and it must stay empty.
+        if session is not None and SESSION_KEY in session:
+            now = int(time.time())
+            if now - session.get(SESSION_SAVED_AT, 0) >= SAVE_SESSION_EVERY_SECONDS:
+                session[SESSION_SAVED_AT] = now  # modified: SessionMiddleware saves it on the way out
         return response

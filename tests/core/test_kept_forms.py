@@ -144,3 +144,18 @@ def test_the_page_promises_what_was_typed_only_when_it_shows_it(client, olivia, 
     sign_in(client, olivia, url)
     page = client.get(url, follow=True).content.decode()
     assert 'id="restored"' not in page and "Kept words" not in page
+
+
+def test_a_form_sent_after_an_hour_idle_is_kept_through_signing_in_again(client, olivia, action):
+    url = reverse("action_progress", args=[action.pk])
+    started = datetime.datetime.now(datetime.timezone.utc)
+    with time_machine.travel(started, tick=False):
+        client.force_login(olivia)
+        assert client.get(url).status_code == 200
+    # She types for an hour and five minutes, then presses Save: the session timed out meanwhile.
+    with time_machine.travel(started + datetime.timedelta(minutes=65), tick=False):
+        response = client.post(url, progress(action, narrative="Typed while the session timed out"))
+        assert response.status_code == 302 and response.url == f"{reverse('login')}?next={url}"
+        sign_in(client, olivia, url)
+        page = client.get(url).content.decode()
+    assert 'id="restored"' in page and "Typed while the session timed out" in page
