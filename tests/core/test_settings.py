@@ -1,5 +1,6 @@
 """Production settings (config/settings.py reads them from the environment)."""
 
+import json
 import os
 import subprocess
 import sys
@@ -28,3 +29,33 @@ def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | {"DEBUG": "0"}
     result = manage("check", env=env)
     assert result.returncode != 0 and "Set SECRET_KEY" in result.stderr
+
+
+def read_settings(*names, env):
+    """The values config/settings.py gives `names` under the environment `env` (a fresh interpreter reads it)."""
+    code = (
+        "import json, django; from django.conf import settings; django.setup(); "
+        f"print(json.dumps([str(getattr(settings, name)) for name in {list(names)!r}]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings"} | env,
+        capture_output=True, text=True, cwd=settings.BASE_DIR,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_sign_in_throttling_and_idle_timeout_come_from_the_environment():
+    env = {"LOGIN_FAILURE_LIMIT": "3", "LOGIN_LOCKOUT_MINUTES": "30", "SESSION_IDLE_TIMEOUT_MINUTES": "20"}
+    assert read_settings("AXES_FAILURE_LIMIT", "AXES_COOLOFF_TIME", "SESSION_COOKIE_AGE", env=env) == [
+        "3", "0:30:00", "1200"
+    ]
+
+
+def test_postgresql_gives_up_connecting_after_a_few_seconds():
+    [options] = read_settings("DATABASES", env={"DATABASE_URL": "postgres://plans@db.example:5432/plans"})
+    assert "'connect_timeout': 5" in options
+    [options] = read_settings("DATABASES", env={"DATABASE_URL": "postgres://plans@db:5432/plans", "DATABASE_CONNECT_TIMEOUT": "2"})
+    assert "'connect_timeout': 2" in options
+    [options] = read_settings("DATABASES", env={"DATABASE_URL": "sqlite:///x.sqlite3"})
+    assert "connect_timeout" not in options
