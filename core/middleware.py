@@ -12,6 +12,7 @@
   is sent to the page that holds it by its view; anything else gets a GOV.UK page.
 - A session ends after an hour unused (SESSION_COOKIE_AGE), not an hour after signing in:
   using the service moves its end along, with one write a minute at most.
+- Permissions-Policy turns off the browser features the service never uses.
 """
 
 import time
@@ -136,4 +137,25 @@ class IdleSessionMiddleware:
             now = int(time.time())
             if now - session.get(SESSION_SAVED_AT, 0) >= SAVE_SESSION_EVERY_SECONDS:
                 session[SESSION_SAVED_AT] = now  # modified: SessionMiddleware saves it on the way out
+        return response
+
+
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in [
+        "accelerometer", "camera", "display-capture", "geolocation", "gyroscope", "magnetometer", "microphone",
+        "midi", "payment", "usb",
+    ]
+)
+
+
+class PermissionsPolicyMiddleware:
+    """No page of the service uses the camera, microphone, location or payments: nothing injected may ask for them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -111,12 +111,16 @@ def browser(_allow_orm_beside_playwright):
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """Make a page in a new browser context (its own cookies): one per person in a journey."""
+    """Make a page in a new browser context (its own cookies): one per person in a journey.
+
+    The page ignores the Content-Security-Policy unless `enforce_csp=True`: axe-core is injected as an inline
+    script, which the policy blocks (test_content_security_policy.py loads pages under the policy)."""
     opened = []
 
-    def make():
+    def make(enforce_csp=False):
         context = browser.new_context(
-            base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB"
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="en-GB",
+            bypass_csp=not enforce_csp,
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()

@@ -120,7 +120,10 @@ def test_officer_whose_session_ended_while_typing_loses_nothing(new_page, olivia
 
 @pytest.mark.parametrize("who", ["olivia", "mandy"])
 def test_action_tables_reflow_on_a_phone(browser, live_server, everyone, demo_plans, who):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-GB")
+    # bypass_csp: axe-core goes in as an inline script (see conftest.new_page).
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 390, "height": 844}, locale="en-GB", bypass_csp=True
+    )
     page = context.new_page()
     try:
         login(page, everyone[who])
