@@ -79,7 +79,10 @@ def _refresh_chunk(ids, day):
     chunk = Action.objects.filter(pk__in=ids)
     # The rows are locked before their history is read (PostgreSQL): a progress update saved meanwhile
     # either waits for this or is read by it, and is never overwritten with the state from before it.
-    current = {pk: values for pk, *values in chunk.select_for_update().values_list("pk", *Action.STATE_FIELDS)}
+    # Actions alone, in the order of their ids: sorted as a list is (by plan title) the query would join and
+    # lock the plan too, and a web edit holding its action would then wait on an import holding the plan.
+    locked = chunk.select_for_update().order_by("pk")
+    current = {pk: values for pk, *values in locked.values_list("pk", *Action.STATE_FIELDS)}
     fresh = computed(chunk, day)
     # Actions that come to the same state are written together, one UPDATE per distinct state:
     # a plan's actions share a handful of statuses, due dates and report dates, and bulk_update's

@@ -7,7 +7,14 @@ milestones and progress belong to. `save`
 works out in memory what changes, then writes each table with `bulk_create` and
 `bulk_update`, so 10 rows and 5,000 cost the same number of queries, but for one more
 each time a table's rows fill a batch (500 rows; on SQLite, which Django keeps to 999
-parameters a statement, a few dozen). A file that changes nothing writes nothing.
+parameters a statement, a few dozen), and one more for each different set of columns
+a re-import changes: a saved row is written with the columns that changed, never the
+others. A file that changes nothing writes nothing.
+
+Imports run beside each other and beside web edits: `check` first locks the names of
+the plans and leads the file names (`core.locks`), so a second import of the same plan
+waits and then finds what the first saved, and `Saved.load` locks the rows it may write
+before it reads them, so a web edit is either read or waits (issue 12).
 
 Bulk writes skip `Model.save()`: each model's `derive_fields()` sets what save()
 would derive, and the change history (django-simple-history) is written in bulk
@@ -26,6 +33,7 @@ from textwrap import shorten
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import locks
 from core.history import m2m_history_model
 from core.imports import NEW, UNCHANGED, UPDATED, ImportResult, RowOutcome
 from core.models import OrganisationUnit
@@ -58,10 +66,15 @@ def without_initials(name):
     """(the name, the initials) of "Alison Hughes (AH)"; (name, "") of a name without them."""
     found = WITH_INITIALS.match(name)
     return (found["name"], found["initials"]) if found else (name, "")
+
+
+# The columns an import may write to a saved row: each row is written with those of them that differ from what
+# the import read, never the others (a web edit of another column is never written back over).
 ACTION_WRITES = [
     "area", "recommendation", "text", "expected_evidence", "timescale", "due_date_set",
-    "due_date", "timescale_kind", "sort_key", "cross_reference", "version", "updated_at",
+    "due_date", "timescale_kind", "sort_key", "cross_reference",
 ]
+PLAN_WRITES = ["source", "source_date", "unit"]
 RECOMMENDATION_WRITES = ["area", "text", "page_reference", "measurable_indicator", "desired_outcome", "sort_key"]
 MILESTONE_WRITES = ["date_text", "completed", "completed_on", "order", "start_date", "due_date"]
 UNIT_NOT_FOUND = "is not a unit: use the name or short name of one in Admin > Organisation units"
@@ -149,23 +162,35 @@ class Saved:
 
     @classmethod
     def load(cls, titles, lead_names, with_milestones, with_units=False):
-        plans = {plan.title: plan for plan in Plan.objects.filter(title__in=titles)}
+        """What the database holds; the rows the import may write are locked (PostgreSQL) until it commits.
+
+        The actions are locked before anything of theirs is read. A web edit (`services._lock` locks its
+        action) that began first has committed by the time they are returned, so the progress updates
+        read after include what it wrote; one that begins later waits for the import, then finds the
+        version moved on. Milestones and progress updates are locked as they are read: marking a
+        milestone done locks only the milestone. Plans, then actions: nothing locks an action, then its plan.
+        """
+        plans = {
+            plan.title: plan
+            for plan in Plan.objects.select_for_update(no_key=True).filter(title__in=titles).order_by("pk")
+        }
         title_of = {plan.pk: plan.title for plan in plans.values()}
         ids = list(title_of)
-        # Locked until the import commits: a progress update or sign-off made meanwhile waits for it,
-        # instead of being overwritten by a version read before it.
-        actions = Action.objects.select_for_update().filter(plan_id__in=ids).order_by()
+        # In the order of their ids, as state.refresh locks them: the nightly rating and an import queue, never deadlock.
+        actions = list(Action.objects.select_for_update().filter(plan_id__in=ids).order_by("pk"))
         links, updates, milestones = {}, {}, {}
         for link_id, action_id, lead_id in Action.leads.through.objects.filter(action__plan_id__in=ids).values_list(
             "id", "action_id", "lead_id"
         ):
             links.setdefault(action_id, {})[lead_id] = link_id
-        for update in ProgressUpdate.objects.filter(action__plan_id__in=ids).order_by("date", "id"):
+        locked_updates = ProgressUpdate.objects.select_for_update(no_key=True, of=("self",))
+        for update in locked_updates.filter(action__plan_id__in=ids).order_by("date", "id"):
             updates.setdefault(update.action_id, []).append(update)
         if with_milestones:
-            for milestone in Milestone.objects.filter(action__plan_id__in=ids).order_by("order", "id"):
+            locked_milestones = Milestone.objects.select_for_update(no_key=True, of=("self",))
+            for milestone in locked_milestones.filter(action__plan_id__in=ids).order_by("order", "id"):
                 milestones.setdefault((milestone.action_id, same_text(milestone.activity)), []).append(milestone)
-        keys = {name_key(name) for name in lead_names} | {name_key(without_initials(name)[0]) for name in lead_names}
+        keys = lead_keys(lead_names)
         initials = {name for name in lead_names if INITIALS_ONLY.match(name)}
         # Leads whose initials these are, given or read from their names ("Jane Smith" for "JS"): a new
         # lead "JS" beside them is worth a warning.
@@ -190,6 +215,11 @@ class Saved:
                 else []
             ),
         )
+
+
+def lead_keys(names):
+    """The name keys a lead the file names may be saved under: as written, and without "(JS)" after the name."""
+    return {name_key(name) for name in names} | {name_key(without_initials(name)[0]) for name in names}
 
 
 def initials_of(name):
@@ -265,6 +295,10 @@ def check(parsed, unit=None):
     titles = list(dict.fromkeys([*(row.plan for row in plan_rows), *others]))
     names = {name for row in plan_rows for name in row.leads}
     with_units = any(row.unit for row in plan_rows)
+    # Before anything is read: another import of these plans, or naming these leads, waits here until this one
+    # commits, then reads what it saved, so nothing is added twice and no new plan or lead clashes with one just
+    # added. Titles are keyed as lead names are (case and spacing aside): a few more imports queue, none less.
+    locks.hold([f"plan:{name_key(title)}" for title in titles] + [f"lead:{key}" for key in lead_keys(names)])
     saved = Saved.load(titles, names, with_milestones=bool(milestone_rows), with_units=with_units)
     facts = plan_facts(
         plan_rows, {title: (plan.rag_scheme, plan.source_date) for title, plan in saved.plans.items()}, others
@@ -385,6 +419,24 @@ def assign(instance, values):
     return changed
 
 
+def column_value(instance, name):
+    """What saving `instance` writes to the column of field `name`: a related object saved since it was
+    assigned (a new area, written first) counts with its id."""
+    field = instance._meta.get_field(name)
+    if field.many_to_one and field.is_cached(instance):
+        related = field.get_cached_value(instance)
+        return None if related is None else related.pk
+    return getattr(instance, field.attname)
+
+
+def as_read(instances):
+    """{id: {column: value}} of saved rows, to tell later which columns the import changed."""
+    return {
+        instance.pk: {field.name: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+        for instance in instances
+    }
+
+
 def from_columns(values, columns, row):
     """The values whose column the file has: a column left out changes nothing."""
     return {name: value for name, value in values.items() if row.has(columns[name])}
@@ -431,6 +483,14 @@ class _Saving:
         self.progress_touched = set()  # (plan title, action number) of actions whose updates change
         self.warnings = []
         self.result = PlanImportResult()
+        saved = self.saved
+        self.as_read = {
+            Plan: as_read(saved.plans.values()),
+            Recommendation: as_read(saved.recommendations.values()),
+            Action: as_read(saved.actions.values()),
+            ProgressUpdate: as_read(update for updates in saved.updates.values() for update in updates),
+            Milestone: as_read(milestone for milestones in saved.milestones.values() for milestone in milestones),
+        }
 
     def run(self):
         self.stage_plans()
@@ -696,11 +756,15 @@ class _Saving:
         self.occurrences[key, activity] += 1
         same = self.saved.milestones.get((action.pk, activity), []) if action.pk else []
         milestone = same[occurrence] if occurrence < len(same) else None
-        values = {"date_text": row.date_text, "completed": row.completed, "order": order}
-        if not row.completed:
-            values["completed_on"] = None
-        elif row.has("Date completed"):
-            values["completed_on"] = row.completed_on
+        values = {"date_text": row.date_text, "order": order}
+        # Done or not only as the file says: a sheet without the Completed column leaves alone a milestone a lead
+        # marked done on the web (unless its Date says "Completed").
+        if row.has("Completed") or row.completed:
+            values["completed"] = row.completed
+            if not row.completed:
+                values["completed_on"] = None
+            elif row.has("Date completed"):
+                values["completed_on"] = row.completed_on
         if milestone is None:
             milestone, outcome = Milestone(action=action, activity=row.activity), NEW
             assign(milestone, values)
@@ -738,7 +802,7 @@ class _Saving:
             if recommendation_values(recommendation) != self.saved_recommendations[pk]
         }
         Lead.objects.bulk_create(self.leads.created, batch_size=BATCH)
-        self.write_rows(Plan, ["source", "source_date", "unit", "updated_at"])
+        self.write_rows(Plan, PLAN_WRITES, always=["updated_at"])
         self.write_rows(Area, [])
         self.write_rows(Recommendation, RECOMMENDATION_WRITES)
         self.write_actions()
@@ -746,16 +810,30 @@ class _Saving:
         self.write_rows(ProgressUpdate, ["narrative", "status"])
         self.write_rows(Milestone, MILESTONE_WRITES)
 
-    def write_rows(self, model, fields):
+    def write_rows(self, model, fields, always=()):
         created, changed = self.created[model], list(self.changed[model].values())
         for instance in created + changed:
             if hasattr(instance, "derive_fields"):
                 instance.derive_fields()
-            if "updated_at" in fields:
+            if "updated_at" in always:
                 instance.updated_at = self.now
         model.objects.bulk_create(created, batch_size=BATCH)
-        if changed:
-            model.objects.bulk_update(changed, fields, batch_size=BATCH)
+        self.write_changed(model, changed, fields, always)
+
+    def write_changed(self, model, instances, fields, always=()):
+        """Write each saved row's `fields` that differ from what the import read, and only those (with `always`):
+        rows changing the same columns share a statement, so a re-import costs a statement per kind of change."""
+        if not instances:
+            return
+        read = self.as_read[model]
+        kinds = {}
+        for instance in instances:
+            before = read[instance.pk]
+            changed = tuple(name for name in fields if column_value(instance, name) != before[name])
+            if changed:
+                kinds.setdefault(changed, []).append(instance)
+        for changed, rows in kinds.items():
+            model.objects.bulk_update(rows, [*changed, *always], batch_size=BATCH)
 
     def write_actions(self):
         # A cross-reference to a saved action goes in with the insert; one to a new action, after it.
@@ -769,24 +847,23 @@ class _Saving:
         changed = [staged for staged in self.action_rows if not staged.is_new and staged.outcome == UPDATED]
         for staged in changed:
             staged.action.derive_fields()
-            # As save() and the services do: a form opened before the import cannot overwrite it.
-            staged.action.version += 1
             staged.action.updated_at = self.now
-        reworded = [staged.action for staged in changed if staged.fields_changed]
-        if reworded:
-            Action.objects.bulk_update(reworded, ACTION_WRITES, batch_size=BATCH)
-        # New progress or leads change no field of the action: one UPDATE bumps all their versions
-        # (bulk_update's CASE per row costs about three milliseconds an action).
-        touched = [staged.action.pk for staged in changed if not staged.fields_changed]
-        counted = {id(staged.action) for staged in changed} | {id(action) for action in new}
-        # Progress the Progress sheet alone changes is new progress too.
+        self.write_changed(Action, [staged.action for staged in changed if staged.fields_changed], ACTION_WRITES)
+        # Every action the import changes (its fields, leads or progress; progress the Progress sheet alone
+        # changes too) gets a new version, as save() and the services give one: a form opened before the import
+        # cannot overwrite it. Counted up in the database, in one UPDATE (bulk_update's CASE per row costs about
+        # three milliseconds an action).
+        touched = [staged.action for staged in changed]
+        counted = {id(action) for action in touched} | {id(action) for action in new}
         touched += [
-            self.actions[key].pk for key in sorted(self.progress_touched) if id(self.actions[key]) not in counted
+            self.actions[key] for key in sorted(self.progress_touched) if id(self.actions[key]) not in counted
         ]
         for start in range(0, len(touched), BATCH):
-            Action.objects.filter(pk__in=touched[start : start + BATCH]).update(
+            Action.objects.filter(pk__in=[action.pk for action in touched[start : start + BATCH]]).update(
                 version=F("version") + 1, updated_at=self.now
             )
+        for action in touched:  # what the row now holds: it was read under the import's lock
+            action.version += 1
         if linked:
             Action.objects.bulk_update(linked, ["cross_reference"], batch_size=BATCH)
 
