@@ -5,9 +5,11 @@ everything else has a safe default. See README.md, "Configuration".
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_forms_gds",
     "simple_history",
+    "axes",
     "core",
     "actionplans",
     "performance",
@@ -65,17 +68,26 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Content-Security-Policy, with a nonce for GOV.UK Frontend's inline scripts (request.csp_nonce), and
+    # Permissions-Policy: on every page, the lockout page and error pages too (static files need neither).
+    "csp.middleware.CSPMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.IdleSessionMiddleware",
     # Everything needs a login except views marked @login_not_required (login, /healthz); a form sent
     # after the session ended is kept for after sign-in (core/middleware.py).
     "core.middleware.LoginRequiredKeepingFormsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "core.middleware.FriendlyMethodNotAllowedMiddleware",
+    # A write that could not get the database in time answers a GOV.UK "busy" page (503), not a 500.
+    "core.middleware.DatabaseBusyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a sign-in refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +115,23 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that accepts connections and never answers held each worker until gunicorn killed it:
+    # give up connecting after a few seconds, and answer with an error page (or /healthz's 503) instead.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
+    )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time. A transaction that reads first and writes later (its default, DEFERRED)
+    # cannot wait for another writer: SQLite refuses it at once with "database is locked", whatever the timeout
+    # (simultaneous progress updates answered 500). Begun IMMEDIATE, a transaction takes the write lock first,
+    # waiting up to `timeout` seconds for it; write-ahead logging lets pages read meanwhile, and with it
+    # synchronous=NORMAL stays safe while syncing less.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -111,6 +140,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# django-axes first: it refuses a sign-in while the username or the address is locked out, before any password
+# is checked, and counts the failures (core/signin.py draws the page that says so).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -168,6 +204,41 @@ if env_bool("BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # /healthz is probed over plain HTTP by load balancers.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# A session ends after SESSION_IDLE_TIMEOUT_MINUTES unused (core.middleware.IdleSessionMiddleware moves its end
+# along while it is used) and when the browser closes; a form sent after that is kept (core/middleware.py).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "60")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+
+# Password guessing (django-axes): LOGIN_FAILURE_LIMIT failures for one username, or from one address, lock that
+# username or address out until LOGIN_LOCKOUT_MINUTES have passed since its last attempt. An admin unlocks
+# earlier (README, "Security").
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful sign-in wipes no count: a guesser with an account of their own could otherwise sign in as
+# themselves between guesses and start again, from the same address or at the same username.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "core.signin.locked_out"
+if env_bool("BEHIND_TLS_PROXY", False):
+    # Behind the proxy every request comes from the proxy's address: one person's typos would lock out everyone.
+    AXES_CLIENT_IP_CALLABLE = "core.signin.address_behind_proxy"
+
+# Content-Security-Policy (django-csp): the service's own files only; GOV.UK Frontend's inline scripts and the
+# admin import page's inline styles carry the response's nonce (request.csp_nonce).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        # One style attribute: the paginator's on django-simple-history's history pages (style="border-top: 0").
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -13,14 +13,18 @@
 - A session ends after an hour unused (SESSION_COOKIE_AGE), not an hour after signing in:
   using the service moves its end along, with one write a minute at most.
 - Permissions-Policy turns off the browser features the service never uses.
+- A write that could not get the database in time (another writer held it past SQLite's
+  busy timeout, or PostgreSQL broke a deadlock) answers a GOV.UK "busy" page, 503, not a 500.
 """
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.db import OperationalError
 from django.http import QueryDict
 from django.shortcuts import render
 
@@ -158,4 +162,42 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response
+
+
+# PostgreSQL's codes for a transaction it stopped so that another could go on: serialization_failure,
+# deadlock_detected, lock_not_available. Like SQLite's "database is locked", nothing was saved and trying
+# again will do.
+BUSY_POSTGRESQL_CODES = {"40001", "40P01", "55P03"}
+BUSY_RETRY_AFTER_SECONDS = 5
+
+busy_log = logging.getLogger("core.database_busy")
+
+
+def database_was_busy(error):
+    """Whether `error` says another writer held the database, rather than that something is broken."""
+    if not isinstance(error, OperationalError):
+        return False
+    if getattr(error.__cause__, "pgcode", None) in BUSY_POSTGRESQL_CODES:
+        return True
+    return "database is locked" in str(error) or "database table is locked" in str(error)
+
+
+class DatabaseBusyMiddleware:
+    """A GOV.UK page saying the service was busy (503, with Retry-After) when a view's write could not get the
+    database in time. SQLite has one writer: one that waits past its busy timeout (config/settings.py) is
+    refused. The transaction was rolled back whole, so the page says nothing was saved, and to send it again."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_was_busy(exception):
+            return None
+        busy_log.warning("Database busy, answered 503: %s %s: %s", request.method, request.path, exception)
+        response = render(request, "503.html", status=503)
+        response["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
         return response
