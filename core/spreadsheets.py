@@ -22,9 +22,9 @@ from .rag import HEX, Rag
 MAX_CELL_CHARACTERS = 131_072
 # The columns read of a row: the formats have at most 25, and a row filled out to column XFD is 16,384.
 MAX_COLUMNS = 100
-# The cells a worksheet may hold (a sheet of 20,000 rows of 25 columns): openpyxl reads about 100,000 a
+# The cells a worksheet may hold (a sheet of 10,000 rows of 30 columns): openpyxl reads about 100,000 a
 # second, so a file refused for more is refused in seconds rather than read for minutes.
-MAX_CELLS = 500_000
+MAX_CELLS = 300_000
 SAVE_AS_UTF8 = "In Excel choose Save As > CSV UTF-8 (Comma delimited)."
 # Text a spreadsheet program may run as a formula (DOMAIN.md "Spreadsheets that stay safe").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -395,7 +395,7 @@ def test_whole_file_errors_show_one_message_on_the_form(admin_client, data, name
 @pytest.mark.parametrize(
     "built, message",
     [
-        (hostile.sparse_far_xlsx(), "Sheet 'Plan' has data in row 1,048,576, but an import reads at most 20,000 rows"),
+        (hostile.sparse_far_xlsx(), "Sheet 'Plan' has data in row 1,048,576, but an import reads at most 10,000 rows"),
         (hostile.zip_bomb_xlsx(200), "The workbook unzips to 200 MB, more than the 100 MB an import reads."),
         (hostile.corrupt_xml_xlsx(), "The file cannot be read: sheet 'Plan' is damaged: its XML breaks off"),
         (hostile.unclosed_quote_csv(), 'The file cannot be read as CSV: row 3 opens a quote (") that is never closed'),
