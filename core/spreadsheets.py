@@ -354,6 +354,7 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
 
     def start(name, attrs):
         nonlocal row, length, cells, strings, letters, in_value, shared
+        name = name.rpartition(" ")[2]  # "{namespace} c": some writers prefix their tags (<x:c>)
         if name == "c":
             cells += 1
             if cells > MAX_CELLS:
@@ -376,6 +377,7 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
 
     def end(name):
         nonlocal in_value
+        name = name.rpartition(" ")[2]
         if name in ("v", "t"):
             in_value = False
         elif name == "si" and length > MAX_CELL_CHARACTERS:
@@ -408,7 +410,7 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
     def refuse_entities(*args):
         raise _Damaged("declares XML entities, which a spreadsheet never needs (they can expand a small file without end)")
 
-    parser = expat.ParserCreate()
+    parser = expat.ParserCreate(namespace_separator=" ")
     parser.buffer_text = True
     parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = refuse_entities

@@ -201,3 +201,16 @@ def test_formulas_in_a_file_are_imported_as_text_and_downloaded_unable_to_run(tm
     with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
         sheets = [archive.read(name) for name in archive.namelist() if name.startswith("xl/worksheets/")]
     assert sheets and not any(b"<f>" in sheet or b"<f " in sheet for sheet in sheets)
+
+
+def test_a_workbook_whose_writer_prefixes_its_tags_is_read_whole(tmp_path):
+    """Some writers (.NET's Open XML SDK among them) write <x:row><x:c>: the same sheet to a reader that
+    knows namespaces, an empty one to a pass that matched the bare tag names."""
+    name, data = hostile.xlsx(list(hostile._plan_rows(3)), dimension="A1:E4")
+    prefixed = hostile._replace_part(data, "xl/worksheets/sheet1.xml", lambda xml: (
+        xml.replace(b'<worksheet xmlns="', b'<x:worksheet xmlns:x="').replace(b"</worksheet>", b"</x:worksheet>")
+        .replace(b"<", b"<x:").replace(b"<x:/", b"</x:").replace(b"<x:?xml", b"<?xml")
+        .replace(b"<x:x:", b"<x:").replace(b"</x:x:", b"</x:")
+    ))
+    import_file(tmp_path, (name, prefixed))
+    assert Action.objects.count() == 3
