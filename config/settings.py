@@ -121,6 +121,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("DATABASE_CONNECT_TIMEOUT", "5")
     )
+    # And a statement that runs past this is stopped by the server, so no request waits on a stuck query
+    # until gunicorn kills its worker (0 turns it off, as a connection pooler may need).
+    statement_timeout = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "30"))
+    if statement_timeout:
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout * 1000}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # SQLite has one writer at a time. A transaction that reads first and writes later (its default, DEFERRED)
     # cannot wait for another writer: SQLite refuses it at once with "database is locked", whatever the timeout

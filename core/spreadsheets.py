@@ -22,9 +22,12 @@ from .rag import HEX, Rag
 MAX_CELL_CHARACTERS = 131_072
 # The columns read of a row: the formats have at most 25, and a row filled out to column XFD is 16,384.
 MAX_COLUMNS = 100
-# The cells a worksheet may hold (a sheet of 10,000 rows of 30 columns): openpyxl reads about 100,000 a
+# The cells a worksheet may fill (a sheet of 10,000 rows of 30 columns): openpyxl reads about 100,000 a
 # second, so a file refused for more is refused in seconds rather than read for minutes.
 MAX_CELLS = 300_000
+# And the cells it may hold at all, filled or only formatted: formatting drawn down empty rows is read only
+# as far as the last filled row, but the first pass reads past it.
+MAX_CELLS_READ = 2_000_000
 SAVE_AS_UTF8 = "In Excel choose Save As > CSV UTF-8 (Comma delimited)."
 # Text a spreadsheet program may run as a formula (DOMAIN.md "Spreadsheets that stay safe").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -195,16 +198,26 @@ def _read_csv(text):
     rows = []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     opened_on = 1  # the line of the file the row being read starts on
+    number = 0  # the rows read, blank ones too
     try:
         for row in reader:
-            if len(rows) > max_rows and any(cell.strip() for cell in row):
-                raise _too_many_rows(len(rows) + 1, max_rows)
+            number += 1
+            if number > max_rows + 1:
+                if any(cell.strip() for cell in row):
+                    raise _too_many_rows(number, max_rows)
+                # Blank rows past the limit are not kept, nor read without end.
+                if number > 2 * (max_rows + 1):
+                    raise SpreadsheetError(
+                        f"The file has more than {2 * (max_rows + 1):,} rows, counting blank ones; an import reads "
+                        f"at most {max_rows:,} rows below the header. Delete the blank rows at its end."
+                    )
+                continue
             # Only the first MAX_COLUMNS cells: a row of 16,384 commas is 16,384 cells otherwise.
             rows.append([_unescaped(cell) for cell in row[:MAX_COLUMNS]])
             opened_on = reader.line_num + 1
     except csv.Error as error:
         # The row being read, numbered as the spreadsheet numbers it (as row errors are).
-        number = len(rows) + 1
+        number += 1
         line = f" (line {opened_on:,} of the file)" if opened_on != number else ""
         # csv's own wording ("field larger than field limit (131072)") says little to the person who saved the file.
         if "field larger than field limit" in str(error):
@@ -266,7 +279,7 @@ def _read_xlsx(data):
     then told to read that far and no further, in its streaming (read-only) mode.
     """
     from openpyxl import load_workbook
-    from openpyxl.utils import column_index_from_string, range_boundaries
+    from openpyxl.utils import range_boundaries
 
     max_rows, max_unzipped = _limits()
     try:
@@ -280,13 +293,13 @@ def _read_xlsx(data):
             f"{max_unzipped // 1024 // 1024:,} MB an import reads. Split it into several files, or save it as CSV."
         )
     where = "the workbook's shared text"
-    long_texts = frozenset()
+    long_texts = set()
     try:
-        for info in archive.infolist():
-            if info.filename.lower().endswith("sharedstrings.xml"):
-                with archive.open(info) as part:
-                    long_texts = _scan(part, max_rows).long_texts
+        for name in _shared_string_parts(archive):
+            with archive.open(name) as part:
+                long_texts |= _scan(part, max_rows).long_texts
         where = "the workbook"
+        rows_read = 0
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             sheets = {}
@@ -298,12 +311,21 @@ def _read_xlsx(data):
                 rows = sheets[sheet.title] = []
                 if not facts.last_row:
                     continue
-                merged = [range_boundaries(cells) for cells in facts.merged]
-                # A value merged down past the last row that holds one belongs to the rows it spans.
-                last_row = max([facts.last_row] + [
-                    min(bottom, max_rows + 1) for _, top, _, bottom in merged if top <= facts.last_row
-                ])
-                last_column = min(column_index_from_string(facts.last_column[1] or "A"), MAX_COLUMNS)
+                last_column = min(facts.last_column, MAX_COLUMNS)
+                # Only the ranges whose value is read, each once; a value merged down past the last row
+                # that holds one belongs to the rows it spans.
+                merged = sorted({
+                    (left, top, right, min(bottom, max_rows + 1))
+                    for left, top, right, bottom in map(range_boundaries, facts.merged)
+                    if left <= last_column and top <= facts.last_row
+                })
+                last_row = max([facts.last_row] + [bottom for _, _, _, bottom in merged])
+                rows_read += last_row
+                if rows_read > 2 * (max_rows + 1):
+                    raise SpreadsheetError(
+                        f"The workbook has more than {2 * max_rows:,} rows across its sheets; an import reads at "
+                        f"most {max_rows:,} a sheet and {2 * max_rows:,} in all. Split it into several files."
+                    )
                 for row in sheet.iter_rows(max_row=last_row, max_col=last_column, values_only=True):
                     rows.append([_unescaped(cell) if isinstance(cell, str) else cell for cell in row])
                 _fill_merged(rows, merged)
@@ -328,7 +350,7 @@ class _Damaged(Exception):
 @dataclass
 class _SheetFacts:
     last_row: int = 0  # the last row with a value in a cell
-    last_column: tuple = (0, "")  # the letters of the rightmost cell with a value, as (length, letters)
+    last_column: int = 0  # the rightmost column with a value in a cell
     merged: list = field(default_factory=list)  # merged ranges, "B2:B4"
     long_texts: set = field(default_factory=set)  # of shared strings: the numbers of those too long for a cell
 
@@ -348,18 +370,27 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
     from xml.parsers import expat
 
     facts = _SheetFacts()
-    row = length = cells = 0
+    row = column = length = cells = filled = 0
     strings = -1  # the number of the shared string being read
-    letters, in_value, shared = "", False, False
+    in_value, shared = False, False
+    columns = {}  # column letters read so far: their numbers
 
     def start(name, attrs):
-        nonlocal row, length, cells, strings, letters, in_value, shared
+        nonlocal row, column, length, cells, strings, in_value, shared
         name = name.rpartition(" ")[2]  # "{namespace} c": some writers prefix their tags (<x:c>)
         if name == "c":
             cells += 1
-            if cells > MAX_CELLS:
-                raise _Damaged(f"has more than {MAX_CELLS:,} cells, more than an import reads; split it into several files")
+            if cells > MAX_CELLS_READ:
+                raise _Damaged(
+                    f"has more than {MAX_CELLS_READ:,} cells, filled or only formatted, more than an import reads; "
+                    "clear the formatting of the empty rows and columns, or split it into several files"
+                )
+            # A cell's reference is optional: without one it is the cell after the one before.
             letters = (attrs.get("r") or "").rstrip("0123456789")
+            if letters:
+                column = columns.get(letters) or columns.setdefault(letters, _column_number(letters))
+            else:
+                column += 1
             shared = attrs.get("t") == "s"
             length = 0
         elif name in ("v", "t"):
@@ -367,6 +398,7 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
         elif name == "row":
             number = attrs.get("r", "")
             row = int(number) if number.isdigit() else row + 1
+            column = 0
         elif name == "si":
             strings += 1
             length = 0
@@ -391,9 +423,13 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
         )
 
     def text(data):
-        nonlocal length
+        nonlocal length, filled
         if not in_value:
             return
+        if not length and row:
+            filled += 1
+            if filled > MAX_CELLS:
+                raise _Damaged(f"has more than {MAX_CELLS:,} filled cells, more than an import reads; split it into several files")
         length += len(data)
         if row and (length > MAX_CELL_CHARACTERS or shared and long_texts and data.strip().isdigit()
                     and int(data) in long_texts):
@@ -404,8 +440,8 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
             if row > max_rows + 1:
                 raise _too_many_rows(row, max_rows, sheet)
             facts.last_row = row
-        if letters and (len(letters), letters) > facts.last_column:
-            facts.last_column = (len(letters), letters)
+        if column > facts.last_column and data.strip():
+            facts.last_column = column
 
     def refuse_entities(*args):
         raise _Damaged("declares XML entities, which a spreadsheet never needs (they can expand a small file without end)")
@@ -419,6 +455,33 @@ def _scan(stream, max_rows, sheet="", long_texts=frozenset()):
     except expat.ExpatError as error:
         raise _Damaged(f"is damaged: its XML breaks off or is malformed ({expat.errors.messages[error.code]})") from None
     return facts
+
+
+def _column_number(letters):
+    """1 for A, 27 for AA, 16,384 for XFD."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
+
+
+def _shared_string_parts(archive):
+    """The archive's shared strings parts, found as openpyxl finds them (by the content type the package
+    lists) and by their usual name: openpyxl reads them whole, so each is scanned first."""
+    from xml.etree import ElementTree
+
+    names = {info.filename for info in archive.infolist() if info.filename.lower().endswith("sharedstrings.xml")}
+    try:
+        manifest = ElementTree.fromstring(archive.read("[Content_Types].xml"))
+    except (KeyError, ElementTree.ParseError):
+        return sorted(names)  # openpyxl will say the workbook cannot be opened
+    present = set(archive.namelist())
+    for override in manifest:
+        if override.get("ContentType", "").endswith(".sharedStrings+xml"):
+            part = override.get("PartName", "").lstrip("/")
+            if part in present:
+                names.add(part)
+    return sorted(names)
 
 
 def _fill_merged(rows, ranges):

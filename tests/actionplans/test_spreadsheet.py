@@ -2134,3 +2134,31 @@ def test_a_lead_whose_initials_are_not_letters_alone_comes_back_from_an_export_a
     assert spreadsheet.import_plan_file(content, "export.csv").actions_unchanged == 2
     assert counts() == before and list(action("1").leads.all()) == [odd]
     assert Lead.objects.filter(name="NHS Sefton (the PCT)").exists()
+
+
+# --- What a re-import writes ---------------------------------------------------------------------
+
+
+def test_a_re_import_writes_only_the_columns_the_file_changes():
+    """An import wrote every column of every action it changed, over whatever else had changed meanwhile."""
+    rows = [action_row(str(n), Expected_evidence=f"Evidence {n}", Timescale="March 2011") for n in range(1, 4)]
+    run_import(rows)
+    rows[1]["Action"] = "Carry out action 2, reworded"
+    with CaptureQueriesContext(connection) as queries:
+        run_import(rows)
+    updates = [query["sql"] for query in queries.captured_queries if query["sql"].startswith('UPDATE "actionplans_action"')]
+    written = [sql for sql in updates if '"text" =' in sql]
+    assert len(written) == 1
+    for column in ("expected_evidence", "timescale", "due_date", "area_id", "recommendation_id", "sort_key"):
+        assert f'"{column}" =' not in written[0], column
+    assert Action.objects.get(number="2").text == "Carry out action 2, reworded"
+
+
+def test_a_milestones_sheet_without_a_completed_column_leaves_milestones_done_on_the_web_done():
+    headers = ["Plan", "Action No", "Milestone", "Date"]
+    milestones = [milestone_row("1", "Draft the tool", "June 2010")[:4]]
+    data = xlsx_bytes(("Plan", headers_of([action_row("1")]), [action_row("1")]), ("Milestones", headers, milestones))
+    spreadsheet.import_plan_file(data, "plan.xlsx")
+    Milestone.objects.update(completed=True, completed_on=datetime.date(2010, 6, 1))
+    spreadsheet.import_plan_file(data, "plan.xlsx")
+    assert Milestone.objects.get().completed

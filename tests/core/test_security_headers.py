@@ -83,3 +83,16 @@ def test_the_lockout_page_runs_under_the_policy_too(client, olivia):
     assert response.status_code == 429
     nonce = nonce_of(response)
     assert all(f'nonce="{nonce}"' in attributes for attributes in INLINE_SCRIPT.findall(response.content.decode()))
+
+
+def test_a_form_refused_for_its_csrf_token_gets_a_page_of_the_service_under_the_policy(olivia):
+    """Django's own page carries an inline style, which the policy blocks: it showed unstyled."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(olivia)
+    response = client.post(reverse("password_change"), {"old_password": "x"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "That form had expired" in page and "Nothing was saved" in page
+    assert "<style" not in page

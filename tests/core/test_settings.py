@@ -5,7 +5,9 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
+from django.db import connection
 
 
 def manage(*arguments, env):
@@ -59,3 +61,20 @@ def test_postgresql_gives_up_connecting_after_a_few_seconds():
     assert "'connect_timeout': 2" in options
     [options] = read_settings("DATABASES", env={"DATABASE_URL": "sqlite:///x.sqlite3"})
     assert "connect_timeout" not in options
+
+
+def test_postgresql_stops_a_statement_that_runs_past_the_timeout():
+    [options] = read_settings("DATABASES", env={"DATABASE_URL": "postgres://plans@db.example:5432/plans"})
+    assert "'options': '-c statement_timeout=30000'" in options
+    [options] = read_settings(
+        "DATABASES", env={"DATABASE_URL": "postgres://plans@db:5432/plans", "DATABASE_STATEMENT_TIMEOUT": "0"}
+    )
+    assert "statement_timeout" not in options
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server setting")
+@pytest.mark.django_db
+def test_the_server_is_told_the_statement_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
