@@ -304,3 +304,28 @@ def formula_csv():
     second = row(2)
     second[3] = "=cmd|' /C calc'!A0"
     return "formulas.csv", _csv([HEADERS, cells, second]).encode()
+
+
+def blank_rows_csv(megabytes=19):
+    """Three rows, then blank lines up to the upload limit."""
+    _, data = many_rows_csv(3)
+    return "blank-rows.csv", data + b"\r\n" * (megabytes * 1024 * 1024 // 2)
+
+
+def far_merge_xlsx(rows=9_000, repeats=1):
+    """A plan with a merged range down the very last column, XFD1:XFD1048576 (`repeats` times)."""
+    merges = '<mergeCell ref="XFD1:XFD1048576"/>' * repeats
+    return xlsx(_plan_rows(rows), dimension=f"A1:XFD1048576", tail=f"<mergeCells>{merges}</mergeCells>",
+                name="far-merge.xlsx")
+
+
+def formatted_down_xlsx(rows=20, formatted_to=20_000, columns=16):
+    """A short plan whose borders are drawn down `formatted_to` rows: empty cells with a style."""
+
+    def chunks():
+        yield from _plan_rows(rows)
+        for number in range(rows + 2, formatted_to + 1):
+            yield f'<row r="{number}">' + "".join(
+                f'<c r="{column_letter(c)}{number}" s="1"/>' for c in range(1, columns + 1)) + "</row>"
+
+    return xlsx(chunks(), dimension=f"A1:{column_letter(columns)}{formatted_to}", name="formatted-down.xlsx")
