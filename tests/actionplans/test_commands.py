@@ -309,6 +309,13 @@ def test_seed_demo_loads_the_plans_and_is_idempotent():
     assert out.splitlines() == [
         f"Imported '{KENT_TITLE}': 6 actions new, 0 updated, 0 unchanged; 9 milestones new, 0 updated, 0 unchanged; 6 progress updates; 3 new leads; 0 warnings.",
         f"Imported '{SEFTON_TITLE}': 53 actions new, 0 updated, 0 unchanged; 31 milestones new, 0 updated, 0 unchanged; 5 progress updates; 2 new leads; 0 warnings.",
+        *(
+            f"Imported 'FSC Business Plan 2013/14: {division}': {n} actions new, 0 updated, 0 unchanged; 0 milestones new, 0 updated, 0 unchanged; {n} progress updates; 1 new leads; 0 warnings."
+            for division, n in [
+                ("Specialist Children's Services", 18), ("Older People and Physical Disability", 20),
+                ("Learning Disability and Mental Health", 19), ("Strategic Commissioning", 48),
+            ]
+        ),
     ]
     first = seeded_counts()
     assert {key: value for key, value in first.items() if key not in {"all", "units"}} == {
@@ -321,7 +328,8 @@ def test_seed_demo_loads_the_plans_and_is_idempotent():
         "sefton judgements": 4,
         "kent judgements": 0,
     }
-    assert first["units"] == 3
+    # The Adult Social Care directorate and its two divisions; Families and Social Care and its four (seed 001).
+    assert first["units"] == 3 + 5
 
     out, _ = run("seed_demo")
     assert "0 actions new, 0 updated, 6 unchanged; 0 milestones new, 0 updated, 9 unchanged; 0 progress updates; 0 new leads" in out

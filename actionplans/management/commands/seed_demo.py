@@ -36,6 +36,21 @@ DEMO_PLANS = [
 ]
 DIRECTORATE = "Adult Social Care Directorate"
 
+# Seed 001: Kent's Families and Social Care directorate and its four divisions, each with its 2013/14
+# business plan as monitored at mid-year (the end of September 2013). Their counts reproduce the seed's
+# business plan dashboard (5.3); actions the seed does not name say "Demo data" in their expected evidence.
+FSC_DIRECTORATE = ("Families and Social Care Directorate", "FSC")
+FSC_DIVISIONS = [
+    ("fsc_business_plan_2013_14_scs.csv", "Specialist Children's Services", "SCS"),
+    ("fsc_business_plan_2013_14_oppd.csv", "Older People and Physical Disability", "OPPD"),
+    ("fsc_business_plan_2013_14_ldmh.csv", "Learning Disability and Mental Health", "LDMH"),
+    ("fsc_business_plan_2013_14_sc.csv", "Strategic Commissioning", "SC"),
+]
+DEMO_PLANS += [
+    {"file": file, "unit": name, "short_name": short_name, "directorate": FSC_DIRECTORATE, "judgements": []}
+    for file, name, short_name in FSC_DIVISIONS
+]
+
 # Demo accounts: the officer leads actions in both plans (seed 000's lead officer,
 # seed 004's safeguarding co-ordinator).
 DEMO_USERS = [
@@ -47,26 +62,34 @@ OFFICER_LEADS = ["Margaret Howard", "Safeguarding co-ordinator"]
 
 
 class Command(BaseCommand):
-    help = "Load the demo plans (Kent, Sefton) from fixtures/ through the importer. Safe to run again."
+    help = (
+        "Load the demo plans (Kent, Sefton, Kent's FSC business plans) from fixtures/ through the importer. "
+        "Safe to run again."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--with-demo-users", action="store_true", help="create officer, manager and admin logins")
 
     @transaction.atomic
     def handle(self, *args, **options):
-        directorate, _ = OrganisationUnit.objects.get_or_create(
-            name=DIRECTORATE, parent=None, defaults={"level": OrganisationUnit.DIRECTORATE}
-        )
         for demo in DEMO_PLANS:
-            unit, _ = OrganisationUnit.objects.get_or_create(
-                name=demo["unit"], parent=directorate, defaults={"level": OrganisationUnit.DIVISION}
+            directorate_name, directorate_short_name = demo.get("directorate", (DIRECTORATE, ""))
+            directorate, _ = OrganisationUnit.objects.get_or_create(
+                name=directorate_name, parent=None,
+                defaults={"level": OrganisationUnit.DIRECTORATE, "short_name": directorate_short_name},
             )
+            # Made before the import: a business plan's rows name their owning unit by its short name.
+            unit, _ = OrganisationUnit.objects.get_or_create(
+                name=demo["unit"], parent=directorate,
+                defaults={"level": OrganisationUnit.DIVISION, "short_name": demo.get("short_name", "")},
+            )
+            milestones = demo.get("milestones")
             try:
                 result = spreadsheet.import_plan_file(
                     (FIXTURES / demo["file"]).read_bytes(),
                     demo["file"],
-                    milestone_data=(FIXTURES / demo["milestones"]).read_bytes(),
-                    milestone_filename=demo["milestones"],
+                    milestone_data=(FIXTURES / milestones).read_bytes() if milestones else None,
+                    milestone_filename=milestones,
                 )
             except (spreadsheet.SpreadsheetError, spreadsheet.ImportErrors) as error:
                 raise CommandError(f"{demo['file']}: {error}") from None
