@@ -13,13 +13,15 @@ whatever the number of actions.
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When, prefetch_related_objects
+from django.db.models.functions import Coalesce
 
+from core.models import OrganisationUnit
 from core.periods import today
 from core.rag import Rag
 
-from . import asat, rag
-from .models import Action, InspectionJudgement, Lead, Milestone, ProgressUpdate
+from . import asat, rag, timescales
+from .models import Action, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate
 
 
 @dataclass(frozen=True)
@@ -434,4 +436,143 @@ def dashboard(unit, units, is_admin, awaiting):
         unit_name="every unit" if is_admin else str(unit),
         summary=summary_from_counts(rag.IMPROVEMENT, row),
         awaiting_sign_off=awaiting,
+    )
+
+
+# --- Business plan monitoring (seed 001, 5.3) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonitoringRow:
+    """One division's line of the business plan dashboard, or the directorate totals (`unit_pk` None)."""
+
+    unit_pk: int | None
+    division: str  # as committee papers write it: the unit's short name ("OPPD"), else its name
+    name: str
+    priorities: int
+    summary: rag.Summary
+
+    @property
+    def actions(self):
+        return self.summary.total
+
+    @property
+    def completed(self):
+        return self.summary.completed
+
+    @property
+    def on_course(self):
+        return self.summary.on_course
+
+    @property
+    def delayed_or_cancelled(self):
+        return self.summary.delayed_or_cancelled
+
+    @property
+    def overall(self):
+        return self.summary.overall
+
+
+@dataclass(frozen=True)
+class BusinessPlanMonitoring:
+    day: date
+    rows: tuple  # MonitoringRow per division, in the order the divisions were set up
+    totals: MonitoringRow
+    unowned: MonitoringRow | None  # business plan actions no unit answers for
+
+
+def _status_on(day):
+    """An action's status on `day` as an SQL expression: today the stored one (`state.py`); another day
+    the latest status reported on or before it, else "completed" for a timescale that says so
+    (rag.status_on's rule, DOMAIN.md "As at")."""
+    if day == today():
+        return F("current_status")
+    reported = (
+        ProgressUpdate.objects.filter(action=OuterRef("pk"), date__lte=day)
+        .exclude(status="")
+        .order_by("-date", "-id")
+        .values("status")[:1]
+    )
+    completed_by_timescale = Case(
+        When(timescale_kind=timescales.COMPLETED, then=Value(rag.COMPLETED)), default=Value("")
+    )
+    return Coalesce(Subquery(reported), completed_by_timescale)
+
+
+def _business_summary(actions, completed, cancelled, delayed):
+    # In the business plan scheme the colour follows the status (seed 001, 5.3's key): Green completed,
+    # Red cancelled, Amber the rest; the roll-up colour needs only these counts (rag.Summary.overall).
+    counts = {rag.GREEN: completed, rag.RED: cancelled, rag.AMBER: actions - completed - cancelled}
+    return rag.Summary(
+        rag.BUSINESS, counts={colour: n for colour, n in counts.items() if n},
+        completed=completed, cancelled=cancelled, delayed=delayed,
+    )
+
+
+def business_plan_monitoring(on=None):
+    """Seed 001's business plan dashboard (5.3) on `on` (today when None; today's reads the stored state,
+    so the caller rates stale actions first): per division, its business plans' priorities (areas) and
+    actions counted completed, on course and delayed or cancelled, with the overall RAG; and the totals.
+
+    Two queries whatever the number of actions: one counts in SQL by responsible unit (the action's own,
+    else its plan's, as the actions list's unit filter reads it) and priority; the other reads the units,
+    so that a team's counts roll up to its division.
+    """
+    day = on or today()
+    status = _status_on(day)
+    counted = (
+        Action.objects.filter(plan__source=Plan.BUSINESS_PLAN)
+        .exclude(plan__source_date__gt=day)  # a plan before its source date did not exist yet
+        .annotate(responsible=Coalesce("unit_id", "plan__unit_id"), day_status=status)
+        .order_by()
+        .values("responsible", "area_id")
+        .annotate(
+            actions=Count("pk"),
+            completed=Count("pk", filter=Q(day_status=rag.COMPLETED)),
+            cancelled=Count("pk", filter=Q(day_status=rag.CANCELLED)),
+            delayed=Count("pk", filter=Q(day_status=rag.DELAYED)),
+        )
+    )
+    units = {
+        pk: (parent_id, level, name, short_name)
+        for pk, parent_id, level, name, short_name in OrganisationUnit.objects.values_list(
+            "pk", "parent_id", "level", "name", "short_name"
+        )
+    }
+
+    def division_of(unit_id):
+        # The nearest division at or above the unit; a unit under none answers for itself.
+        current, seen = unit_id, set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            parent_id, level, _, _ = units[current]
+            if level == OrganisationUnit.DIVISION:
+                return current
+            current = parent_id
+        return unit_id
+
+    totals = {}  # division id (None: no unit): [areas, actions, completed, cancelled, delayed]
+    for row in counted:
+        division = division_of(row["responsible"]) if row["responsible"] is not None else None
+        found = totals.setdefault(division, [set(), 0, 0, 0, 0])
+        found[0].add(row["area_id"])
+        for index, name in enumerate(("actions", "completed", "cancelled", "delayed"), start=1):
+            found[index] += row[name]
+
+    def line(unit_pk, division, name, priorities, counts):
+        return MonitoringRow(unit_pk, division, name, priorities, _business_summary(*counts))
+
+    rows = tuple(
+        line(pk, units[pk][3] or units[pk][2], units[pk][2], len(found[0]), found[1:])
+        for pk, found in sorted((pk, found) for pk, found in totals.items() if pk is not None)
+    )
+    unowned = totals.get(None)
+    unowned_row = line(None, "No owning unit", "No owning unit", len(unowned[0]), unowned[1:]) if unowned else None
+    every = [*rows, *([unowned_row] if unowned_row else [])]
+    summed = [sum(getattr(row.summary, name) for row in every) for name in ("total", "completed", "cancelled", "delayed")]
+    return BusinessPlanMonitoring(
+        day=day,
+        rows=rows,
+        totals=line(None, "Directorate totals", "Directorate totals", sum(row.priorities for row in every), summed),
+        unowned=unowned_row,
     )
