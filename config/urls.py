@@ -12,5 +12,6 @@ urlpatterns = [
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/changed/", core_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    path("performance/", include("performance.urls")),
     path("", include("actionplans.urls")),
 ]

@@ -149,6 +149,25 @@ def test_plan_pages_today_as_at_and_business(page, mandy, demo_plans):
     check_page(page, "business-plan", shot=True)
 
 
+def test_business_plan_monitoring_empty_and_full(page, mandy, demo_plans):
+    """Seed 001's business plan dashboard (/performance/business-plan/): before any business plan, and with one."""
+    from actionplans.models import Plan
+
+    login(page, mandy)
+    business = demo_plans["business"]
+    Plan.objects.filter(pk=business.pk).update(source=Plan.OTHER)
+    page.goto("/performance/business-plan/")
+    expect(page.get_by_text("There are no business plans yet")).to_be_visible()
+    check_page(page, "business-plan-monitoring-empty")
+    Plan.objects.filter(pk=business.pk).update(source=Plan.BUSINESS_PLAN)
+    page.goto("/performance/business-plan/")
+    expect(page.locator("#business-plan-monitoring")).to_contain_text("Directorate totals")
+    check_page(page, "business-plan-monitoring", shot=True)
+    page.get_by_role("link", name=re.compile(r"actions of OPPD delayed or cancelled")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Actions")
+    check_page(page, "business-plan-drill-down")
+
+
 def test_action_page_as_lead_with_errors_and_a_conflict(page, olivia, mandy, demo_plans):
     action = led_by(demo_plans["sefton"], olivia)
     login(page, olivia)
