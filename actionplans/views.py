@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.urls import reverse
@@ -14,6 +14,7 @@ from core import roles
 from core.asat import AsAtError, parse_day
 from core.middleware import keep_form, take_kept_form
 from core.periods import today
+from core.views import spreadsheet_download
 
 from . import export, list_export, permissions, rag, selectors, services, state
 from .filters import ActionFilter, PlanFilter
@@ -42,17 +43,6 @@ def _as_at(request):
         text = request.GET["as_at"].strip()
         shown = text if len(text) <= 20 else text[:20] + "…"
         return None, f"{error} (you entered “{shown}”)"
-
-
-def _download(request, make):
-    """The ?format=csv|xlsx download of a page: `make(file_format)` gives (bytes, content type, file name)."""
-    file_format = request.GET["format"]
-    if file_format not in {"csv", "xlsx"}:
-        return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
-    content, content_type, filename = make(file_format)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def _page(request, items, per_page):
@@ -90,7 +80,7 @@ def action_list(request):
     action_filter = ActionFilter(request.GET, queryset=Action.objects.all())
     actions = (action_filter.qs if action_filter.is_valid() else Action.objects.none()).soonest_due_first()
     if request.GET.get("format"):
-        return _download(request, lambda file_format: list_export.export_actions(selectors.list_rows(actions), file_format))
+        return spreadsheet_download(request, lambda file_format: list_export.export_actions(selectors.list_rows(actions), file_format))
     page, query = _page(request, actions.only("pk"), ACTIONS_PER_PAGE)
     download = request.GET.copy()
     download.pop("page", None)
@@ -127,7 +117,7 @@ def plan_detail(request, pk):
         return render(request, "actionplans/plan_detail.html", {**context, "filter_form": filter_form}, status=400)
     filters = filter_form.filters()
     if request.GET.get("format"):
-        return _download(request, lambda file_format: export.export_plan(plan, day, file_format, filters))
+        return spreadsheet_download(request, lambda file_format: export.export_plan(plan, day, file_format, filters))
     shown = request.GET.copy()
     shown.pop("format", None)
     shown["as_at"] = day.isoformat()

@@ -1,12 +1,12 @@
 """Pages of the site rather than of one app: the health check, the accessibility statement, signing out
-and changing one's password."""
+and changing one's password; and the spreadsheet download every app's pages offer."""
 
 import threading
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.http import JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
@@ -85,3 +85,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
+
+
+def spreadsheet_download(request, make):
+    """The ?format=csv|xlsx download of any page: `make(file_format)` gives (bytes, content type, file name)."""
+    file_format = request.GET["format"]
+    if file_format not in {"csv", "xlsx"}:
+        return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
+    content, content_type, filename = make(file_format)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

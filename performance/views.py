@@ -5,8 +5,8 @@ from django.shortcuts import render
 
 from actionplans import selectors, state
 from actionplans.models import Plan
-from actionplans.views import _download  # the plan page's ?format=csv|xlsx response, shared as is
 from core.spreadsheets import CONTENT_TYPES, write_csv, write_xlsx
+from core.views import spreadsheet_download
 
 BUSINESS_PLAN_HEADERS = [
     "Division", "Priorities", "Actions", "Completed", "On course", "Delayed or cancelled", "Overall RAG",
@@ -35,5 +35,5 @@ def business_plan(request):
     state.ensure_rated_today()
     table = selectors.business_plan_monitoring()
     if request.GET.get("format"):
-        return _download(request, lambda file_format: _export(table, file_format))
+        return spreadsheet_download(request, lambda file_format: _export(table, file_format))
     return render(request, "performance/business_plan.html", {"table": table, "source": Plan.BUSINESS_PLAN})
