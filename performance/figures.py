@@ -1,0 +1,488 @@
+"""The figures of a performance indicator and its RAG rating, as pure functions.
+
+The rules are DOMAIN.md "Periods and figures" (year to date, rolling 12 months,
+direction of travel) and "RAG rules > Indicators" (seed 001, 4.3: Green when the
+target is achieved, Amber below target but at or above the minimum standard, Red
+below the minimum standard). Functions take values and return values; `series`
+always maps a period (`core.periods.Month`, `Quarter` or `FinancialYear`, of the
+indicator's frequency) to a `Reading`. Figures are `decimal.Decimal`; a figure
+that cannot be worked out is None, never a guess.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from core.periods import ANNUAL, MONTHLY, QUARTERLY, months_elapsed_in_financial_year, period_for
+from core.rag import AMBER, GREEN, GREY, RED, Rag
+
+HIGHER, LOWER = "higher", "lower"
+POLARITY_CHOICES = [(HIGHER, "Higher is better"), (LOWER, "Lower is better")]
+
+SUM, RATIO, MEAN, LATEST = "sum", "ratio", "mean", "latest"
+AGGREGATION_CHOICES = [
+    (SUM, "Sum (counts of events)"),
+    (RATIO, "Ratio (sum of numerators / sum of denominators)"),
+    (MEAN, "Mean"),
+    (LATEST, "Latest (a snapshot)"),
+]
+
+VALUE, YTD, ROLLING12 = "value", "ytd", "rolling12"
+RATED_FIGURE_CHOICES = [(VALUE, "Value for the period"), (YTD, "Year to date"), (ROLLING12, "Rolling 12 months")]
+
+FREQUENCY_CHOICES = [(MONTHLY, "Monthly"), (QUARTERLY, "Quarterly"), (ANNUAL, "Annual")]
+
+PERCENT, COUNT, RATE_PER_1000, RATE_PER_10000, MONEY, DAYS, NUMBER = (
+    "percent",
+    "count",
+    "rate_per_1000",
+    "rate_per_10000",
+    "money",
+    "days",
+    "number",
+)
+UNIT_CHOICES = [
+    (PERCENT, "Percentage"),
+    (COUNT, "Count"),
+    (RATE_PER_1000, "Rate per 1,000 population"),
+    (RATE_PER_10000, "Rate per 10,000 population"),
+    (MONEY, "Money (£)"),
+    (DAYS, "Days"),
+    (NUMBER, "Number"),
+]
+# A percentage with numerator 27 and denominator 100 has the value 27.
+SCALE = {PERCENT: Decimal(100), RATE_PER_1000: Decimal(1000), RATE_PER_10000: Decimal(10000)}
+
+BETTER, WORSE, SAME = "better", "worse", "same"
+
+# How many periods of each kind make a year, and so a rolling 12 months.
+PERIODS_IN_A_YEAR = {"month": 12, "quarter": 4, "year": 1}
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What was reported for one period; a ratio indicator also reports its numerator and denominator."""
+
+    value: Decimal | None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+
+
+def combine(readings, aggregation, unit=NUMBER):
+    """One figure from several periods' readings, or None when any of them is missing (None).
+
+    DOMAIN.md, "Periods and figures": `sum` adds the values; `ratio` is the sum of the
+    numerators over the sum of the denominators, scaled to the unit (x 100 for a
+    percentage, x 1,000 or x 10,000 for a rate), and None when the denominators add
+    up to 0; `mean` averages the values; `latest` is the last reading's value.
+    """
+    readings = list(readings)
+    if not readings or any(reading is None for reading in readings):
+        return None
+    if aggregation == RATIO:
+        if any(reading.numerator is None or reading.denominator is None for reading in readings):
+            return None
+        denominator = sum(_decimal(reading.denominator) for reading in readings)
+        if denominator == 0:
+            return None
+        return sum(_decimal(reading.numerator) for reading in readings) / denominator * SCALE.get(unit, Decimal(1))
+    values = [_decimal(reading.value) for reading in readings]
+    if any(value is None for value in values):
+        return None
+    if aggregation == LATEST:
+        return values[-1]
+    if aggregation == SUM:
+        return sum(values)
+    if aggregation == MEAN:
+        return sum(values) / len(values)
+    raise ValueError(f"An indicator's aggregation is sum, ratio, mean or latest, not {aggregation!r}")
+
+
+def year_to_date(series, period, aggregation, unit=NUMBER):
+    """The periods of `period`'s financial year from its first up to `period`, combined.
+
+    None when any of them is missing, except for `latest`, a snapshot, which only
+    needs `period` itself. An annual indicator's year to date is the year's own value.
+    """
+    if aggregation == LATEST or period.kind == "year":
+        return _value(series, period)
+    return combine([series.get(each) for each in year_so_far(period)], aggregation, unit)
+
+
+def rolling_12_months(series, period, aggregation, unit=NUMBER):
+    """The periods covering the 12 months that end with `period`, combined; None when any is missing.
+
+    DOMAIN.md, "Periods and figures": "not shown when any of those months is missing".
+    """
+    if period.kind == "year":
+        return _value(series, period)
+    return combine([series.get(each) for each in rolling_12_periods(period)], aggregation, unit)
+
+
+def out_turn(series, financial_year, frequency, aggregation, unit=NUMBER):
+    """The final figure for the year (DOMAIN.md glossary, "Year out-turn"): None until every period is in."""
+    last = period_for(frequency, financial_year.months()[-1])
+    if last.kind == "year":
+        return _value(series, last)
+    if missing_periods(series, year_so_far(last), aggregation):
+        return None
+    return year_to_date(series, last, aggregation, unit)
+
+
+def year_so_far(period):
+    """The periods of the same kind from the start of `period`'s financial year up to `period`."""
+    return [each for each in period.financial_year.periods(period.kind) if each <= period]
+
+
+def rolling_12_periods(period):
+    """The periods of the same kind covering the 12 months that end with `period`, oldest first."""
+    count = PERIODS_IN_A_YEAR[period.kind]
+    return [period.shift(n - count + 1) for n in range(count)]
+
+
+def missing_periods(series, periods, aggregation):
+    """Those of `periods` with nothing to combine: no reading, or (for a ratio) no numerator and denominator."""
+    missing = []
+    for period in periods:
+        reading = series.get(period)
+        if reading is None:
+            missing.append(period)
+        elif aggregation == RATIO and (reading.numerator is None or reading.denominator is None):
+            missing.append(period)
+        elif aggregation != RATIO and reading.value is None:
+            missing.append(period)
+    return missing
+
+
+def pro_rate(annual, months_elapsed, profile=None):
+    """The share of an annual target (or minimum standard) due after `months_elapsed` months (1 to 12).
+
+    Evenly, annual x months / 12; or by a monthly profile of 12 weights, April first:
+    annual x the weights so far / all the weights.
+    """
+    if annual is None:
+        return None
+    if not 1 <= months_elapsed <= 12:
+        raise ValueError(f"A financial year has months 1 to 12, not {months_elapsed}")
+    annual = _decimal(annual)
+    if profile is None:
+        return annual * months_elapsed / 12
+    weights = _profile(profile)
+    return annual * sum(weights[:months_elapsed]) / sum(weights)
+
+
+def direction(current, previous, polarity, decimal_places=None):
+    """"better", "worse" or "same" by the indicator's polarity (DOMAIN.md, "Direction of travel").
+
+    None when either figure is None. With `decimal_places`, the figures are compared
+    as shown, so two figures that read the same are "same".
+    """
+    if current is None or previous is None:
+        return None
+    current, previous = _decimal(current), _decimal(previous)
+    if decimal_places is not None:
+        current, previous = _rounded(current, decimal_places), _rounded(previous, decimal_places)
+    if current == previous:
+        return SAME
+    return BETTER if (current > previous) == (polarity == HIGHER) else WORSE
+
+
+def format_figure(value, unit, decimal_places=0):
+    """A figure as people read it: "27.0%", "1,234", "£1,234.50", "12.5 days", "3.4 per 1,000"; None is "no value"."""
+    if value is None:
+        return "no value"
+    rounded = _rounded(_decimal(value), decimal_places)
+    number = f"{abs(rounded):,.{decimal_places}f}"
+    sign = "-" if rounded < 0 else ""
+    if unit == PERCENT:
+        return f"{sign}{number}%"
+    if unit in (COUNT, NUMBER):
+        return f"{sign}{number}"
+    if unit == MONEY:
+        return f"{sign}£{number}"
+    if unit == DAYS:
+        return f"{sign}{number} {'day' if number == '1' else 'days'}"
+    if unit == RATE_PER_1000:
+        return f"{sign}{number} per 1,000"
+    if unit == RATE_PER_10000:
+        return f"{sign}{number} per 10,000"
+    raise ValueError(f"Unknown unit {unit!r}")
+
+
+def rate(
+    value,
+    target,
+    minimum_standard,
+    polarity,
+    unit,
+    decimal_places=0,
+    *,
+    figure_label="",
+    target_label="the target",
+    target_note="",
+    minimum_standard_label="the minimum standard",
+    minimum_standard_note="",
+    no_value_reason="no value has been reported",
+    no_target_reason="no target is set",
+):
+    """The RAG rating of a figure against its target and minimum standard, with the reason in words.
+
+    Seed 001, 4.3 and DOMAIN.md "RAG rules > Indicators": Green when the target is
+    achieved or exceeded (exactly at the target is Green); Amber when short of the
+    target but at or beyond the minimum standard (exactly at it is Amber); Red when
+    short of the minimum standard, or short of the target with no minimum standard
+    set; Grey (not rated) with no value or no target. "Short of" follows the polarity.
+
+    Figures are compared as they are shown (rounded half up to `decimal_places`), so
+    the reason never reads "30.0% is below the target of 30.0%".
+    `figure_label` names a figure that is not the period's own value ("year to date");
+    `target_label` and the notes say when the target was pro-rated ("the target for the
+    year to date", "6 of 12 months of 3,000"); the two `no_*_reason`s name the period.
+    """
+    if value is None or target is None:
+        reasons = [no_value_reason] if value is None else []
+        reasons += [no_target_reason] if target is None else []
+        return Rag(GREY, " and ".join(reasons))
+
+    def shown(figure):
+        return _rounded(_decimal(figure), decimal_places)
+
+    def formatted(figure):
+        return format_figure(figure, unit, decimal_places)
+
+    value, target = shown(value), shown(target)
+    figure = f"{figure_label} {formatted(value)}" if figure_label else formatted(value)
+    target_words = f"{target_label} of {formatted(target)}{_note(target_note)}"
+    if value == target:
+        return Rag(GREEN, f"{figure} meets {target_words}")
+    if _beyond(value, target, polarity):
+        return Rag(GREEN, f"{figure} is {_words(polarity, better=True)} {target_words}")
+    short_of_target = f"{figure} is {_words(polarity, better=False)} {target_words}"
+    if minimum_standard is None:
+        return Rag(RED, f"{short_of_target} and no minimum standard is set")
+    minimum_standard = shown(minimum_standard)
+    minimum_words = f"{minimum_standard_label} of {formatted(minimum_standard)}{_note(minimum_standard_note)}"
+    if value == minimum_standard or _beyond(value, minimum_standard, polarity):
+        at_or_beyond = "at or above" if polarity == HIGHER else "at or below (no worse than)"
+        return Rag(AMBER, f"{short_of_target} and {at_or_beyond} {minimum_words}")
+    return Rag(RED, f"{short_of_target} and {_words(polarity, better=False)} {minimum_words}")
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """What `figures_for` needs to know of an indicator (the choices above)."""
+
+    polarity: str
+    frequency: str
+    aggregation: str
+    rated_figure: str
+    unit: str
+    decimal_places: int = 0
+
+    def __post_init__(self):
+        for name, choices in [
+            ("polarity", POLARITY_CHOICES),
+            ("frequency", FREQUENCY_CHOICES),
+            ("aggregation", AGGREGATION_CHOICES),
+            ("rated_figure", RATED_FIGURE_CHOICES),
+            ("unit", UNIT_CHOICES),
+        ]:
+            if getattr(self, name) not in dict(choices):
+                raise ValueError(f"An indicator's {name} is one of {', '.join(dict(choices))}, not {getattr(self, name)!r}")
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """An indicator's target and minimum standard for one financial year (DOMAIN.md glossary).
+
+    `monthly_profile`: 12 weights, April first, saying how much of an annual target
+    falls due in each month; None for evenly.
+    """
+
+    target: Decimal | None
+    minimum_standard: Decimal | None = None
+    monthly_profile: tuple | None = None
+
+    def __post_init__(self):
+        if self.monthly_profile is not None:
+            object.__setattr__(self, "monthly_profile", tuple(_profile(self.monthly_profile)))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything a dashboard row shows for an indicator when asked about a month."""
+
+    period: object
+    value: Decimal | None
+    ytd: Decimal | None
+    rolling_12: Decimal | None
+    out_turn: Decimal | None
+    target: Decimal | None
+    minimum_standard: Decimal | None
+    annual_target: Decimal | None
+    annual_minimum_standard: Decimal | None
+    rated_value: Decimal | None
+    rag: Rag
+    previous_period: object
+    previous_value: Decimal | None
+    direction: str | None
+    last_year_period: object
+    last_year_value: Decimal | None
+    direction_on_last_year: str | None
+    # The figure `previous_value` and `direction` compare: the rated figure, except for a
+    # year-to-date sum (see `figures_for`).
+    compared_figure: str
+
+
+def figures_for(spec, series, targets_by_year, month):
+    """The figures, target and RAG of an indicator asked about `month` (a `core.periods.Month`).
+
+    The answering period is `period_for(spec.frequency, month)`; its target is the
+    target of its financial year. A sum rated on its year to date is rated against
+    the annual target pro-rated to the months from April to the end of that period.
+    Readings for periods that end after `month` are left out, so the figures are
+    those known at the end of `month`.
+
+    Direction against the previous period compares the rated figure, except for a sum
+    rated on its year to date: a running total grows every month and restarts in April,
+    so there it compares the period's own value (DOMAIN.md: "the latest value against
+    the previous one"). Against the same period last year it always compares the rated
+    figure, which is like for like.
+    """
+    period = period_for(spec.frequency, month)
+    # As it stood at the end of `month` (DOMAIN.md, "As at" a date): a later period's
+    # figure, such as the rest of the year for the out-turn, is not known yet.
+    series = {each: reading for each, reading in series.items() if each.end <= month.end}
+    year = period.financial_year
+    targets = targets_by_year.get(year) or TargetSpec(target=None)
+    annual_target, annual_minimum_standard = _decimal(targets.target), _decimal(targets.minimum_standard)
+    target, minimum_standard = annual_target, annual_minimum_standard
+    months_elapsed = months_elapsed_in_financial_year(period.end)
+    labels = {}
+    if spec.aggregation == SUM and spec.rated_figure == YTD and months_elapsed < 12:
+        target = pro_rate(annual_target, months_elapsed, targets.monthly_profile)
+        minimum_standard = pro_rate(annual_minimum_standard, months_elapsed, targets.monthly_profile)
+        how = ", by the monthly profile" if targets.monthly_profile else ""
+
+        def note(annual):
+            return f"{months_elapsed} of 12 months of {format_figure(annual, spec.unit, spec.decimal_places)}{how}"
+
+        labels = {
+            "target_label": "the target for the year to date",
+            "target_note": note(annual_target),
+            "minimum_standard_label": "the minimum standard for the year to date",
+            "minimum_standard_note": note(annual_minimum_standard),
+        }
+
+    rated_value = _figure(spec, series, period, spec.rated_figure)
+    rag = rate(
+        rated_value,
+        target,
+        minimum_standard,
+        spec.polarity,
+        spec.unit,
+        spec.decimal_places,
+        figure_label={VALUE: "", YTD: "year to date", ROLLING12: "rolling 12 months"}[spec.rated_figure],
+        no_value_reason=_no_value_reason(spec, series, period),
+        no_target_reason=f"no target is set for {year.label}",
+        **labels,
+    )
+
+    compared_figure = VALUE if spec.aggregation == SUM and spec.rated_figure == YTD else spec.rated_figure
+    previous_period = period.shift(-1)
+    previous_value = _figure(spec, series, previous_period, compared_figure)
+    last_year_period = period.shift(-PERIODS_IN_A_YEAR[period.kind])
+    last_year_value = _figure(spec, series, last_year_period, spec.rated_figure)
+    return Figures(
+        period=period,
+        value=_value(series, period),
+        ytd=year_to_date(series, period, spec.aggregation, spec.unit),
+        rolling_12=rolling_12_months(series, period, spec.aggregation, spec.unit),
+        out_turn=out_turn(series, year, spec.frequency, spec.aggregation, spec.unit),
+        target=target,
+        minimum_standard=minimum_standard,
+        annual_target=annual_target,
+        annual_minimum_standard=annual_minimum_standard,
+        rated_value=rated_value,
+        rag=rag,
+        previous_period=previous_period,
+        previous_value=previous_value,
+        direction=direction(
+            _figure(spec, series, period, compared_figure), previous_value, spec.polarity, spec.decimal_places
+        ),
+        last_year_period=last_year_period,
+        last_year_value=last_year_value,
+        direction_on_last_year=direction(rated_value, last_year_value, spec.polarity, spec.decimal_places),
+        compared_figure=compared_figure,
+    )
+
+
+def _figure(spec, series, period, which):
+    if which == YTD:
+        return year_to_date(series, period, spec.aggregation, spec.unit)
+    if which == ROLLING12:
+        return rolling_12_months(series, period, spec.aggregation, spec.unit)
+    return _value(series, period)
+
+
+def _no_value_reason(spec, series, period):
+    """Why the rated figure is missing, naming the periods that are (DOMAIN.md: the reason is always given)."""
+    if spec.rated_figure == VALUE or period.kind == "year" or (spec.rated_figure == YTD and spec.aggregation == LATEST):
+        return f"no value has been reported for {period.name}"
+    name, periods = {
+        YTD: ("year to date", year_so_far(period)),
+        ROLLING12: ("rolling 12 months", rolling_12_periods(period)),
+    }[spec.rated_figure]
+    missing = missing_periods(series, periods, spec.aggregation)
+    if not missing:
+        return f"no {name} figure for {period.name}: the denominators add up to 0"
+    what = "no numerator and denominator have" if spec.aggregation == RATIO else "no value has"
+    return f"no {name} figure for {period.name}: {what} been reported for {_names(missing)}"
+
+
+def _names(periods, most=3):
+    names = [period.name for period in periods]
+    if len(names) > most:
+        return f"{', '.join(names[:most])} and {len(names) - most} more"
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _value(series, period):
+    reading = series.get(period)
+    return None if reading is None else _decimal(reading.value)
+
+
+def _beyond(value, bound, polarity):
+    """Better than `bound` by the polarity."""
+    return value > bound if polarity == HIGHER else value < bound
+
+
+def _words(polarity, better):
+    # Plain words for lower-is-better, where "above" is worse (DOMAIN.md, "RAG rules > Indicators").
+    if polarity == HIGHER:
+        return "above" if better else "below"
+    return "below (better than)" if better else "above (worse than)"
+
+
+def _note(note):
+    return f" ({note})" if note else ""
+
+
+def _rounded(value, decimal_places):
+    rounded = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0.0%"
+
+
+def _profile(profile):
+    weights = [_decimal(weight) for weight in profile]
+    if len(weights) != 12 or any(weight is None or weight < 0 for weight in weights) or sum(weights) == 0:
+        raise ValueError(f"A monthly profile is 12 weights, April first, not all 0 and none negative: {profile!r}")
+    return weights
+
+
+def _decimal(number):
+    if number is None or isinstance(number, Decimal):
+        return number
+    # Through str so that 0.1 is 0.1, not the binary fraction a float holds.
+    return Decimal(str(number)) if isinstance(number, float) else Decimal(number)
