@@ -122,3 +122,60 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     def _after_postgeneration(cls, instance, create, results=None):
         if create:
             state.refresh_action(instance.action)
+
+
+# --- Performance indicators ---------------------------------------------------------------------
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "performance.Indicator"
+
+    code = factory.Sequence(lambda n: f"NI {100 + n}")
+    name = factory.Sequence(lambda n: f"Indicator {n}")
+    unit = "percent"
+    polarity = "higher"
+    frequency = "monthly"
+    aggregation = "latest"
+    rated_figure = "value"
+    decimal_places = 1
+    domain = "Personalisation"
+
+
+class TargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "performance.Target"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    financial_year = 2013
+    target = 30
+    minimum_standard = 25
+
+
+class ReadingFactory(factory.django.DjangoModelFactory):
+    """A reading; call `performance.state.refresh` afterwards for the stored figures."""
+
+    class Meta:
+        model = "performance.Reading"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    period_start = datetime.date(2013, 9, 1)
+    value = 27
+
+
+class ComparatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "performance.Comparator"
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Comparator council {n}")
+
+
+class BenchmarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "performance.Benchmark"
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    comparator = factory.SubFactory(ComparatorFactory)
+    period_start = datetime.date(2013, 4, 1)
+    value = 30

@@ -1,0 +1,223 @@
+"""Performance indicators, their targets and readings, comparator councils' figures, and the figures
+stored for each indicator and month (`state.py` keeps them; `figures.py` is the rule)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from actionplans.models import Action, Lead
+from core.models import OrganisationUnit
+from core.periods import ANNUAL, MONTHLY, QUARTERLY, FinancialYear, Month, Quarter
+from core.rag import COLOUR_CHOICES, GREY, Rag
+
+from . import figures
+
+PERIOD_CLASSES = {MONTHLY: Month, QUARTERLY: Quarter, ANNUAL: FinancialYear}
+# Readings and figures keep what a return gives: money to the penny, ratios to six places.
+FIGURE = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
+
+
+def period_of(frequency, start):
+    """The period of an indicator of `frequency` that starts on `start`."""
+    return PERIOD_CLASSES[frequency].of(start)
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def entered_by(self, user):
+        """The indicators `user` is the accountable officer for (a lead linked to their login)."""
+        return self.filter(accountable__user=user) if user.is_authenticated else self.none()
+
+
+class Indicator(models.Model):
+    code = models.CharField(max_length=40, unique=True, help_text="As returns write it: NI 130, C72, ASCOF 1C")
+    name = models.CharField(max_length=300)
+    definition = models.TextField(blank=True, max_length=4000)
+    unit = models.CharField(max_length=20, choices=figures.UNIT_CHOICES, default=figures.NUMBER)
+    polarity = models.CharField(max_length=10, choices=figures.POLARITY_CHOICES, default=figures.HIGHER)
+    frequency = models.CharField(max_length=10, choices=figures.FREQUENCY_CHOICES, default=MONTHLY)
+    aggregation = models.CharField(max_length=10, choices=figures.AGGREGATION_CHOICES, default=figures.LATEST)
+    rated_figure = models.CharField(
+        max_length=10, choices=figures.RATED_FIGURE_CHOICES, default=figures.VALUE,
+        help_text="Which figure is rated against the target",
+    )
+    decimal_places = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(3)])
+    accountable = models.ForeignKey(
+        Lead, null=True, blank=True, on_delete=models.SET_NULL, related_name="indicators",
+        help_text="The accountable manager: they, their managers and admins enter its readings",
+    )
+    unit_owner = models.ForeignKey(
+        OrganisationUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="indicators",
+        verbose_name="organisation unit",
+    )
+    domain = models.CharField(max_length=200, blank=True, help_text="The heading that groups it on a dashboard")
+    strategic_link = models.CharField(max_length=500, blank=True, verbose_name="link to strategic priority")
+    data_notes = models.TextField(blank=True, max_length=4000)
+    actions = models.ManyToManyField(
+        Action, blank=True, related_name="indicators", help_text="Actions whose measurable indicator this is"
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain", "code"]
+        indexes = [models.Index(fields=["unit_owner", "domain", "code"], name="indicator_unit_domain")]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def spec(self):
+        return figures.IndicatorSpec(
+            polarity=self.polarity, frequency=self.frequency, aggregation=self.aggregation,
+            rated_figure=self.rated_figure, unit=self.unit, decimal_places=self.decimal_places,
+        )
+
+    def period_of(self, start):
+        return period_of(self.frequency, start)
+
+    def format(self, value):
+        return figures.format_figure(value, self.unit, self.decimal_places)
+
+    def clean(self):
+        if self.aggregation == figures.RATIO and self.unit not in figures.SCALE and self.unit != figures.NUMBER:
+            raise ValidationError({"aggregation": "A ratio is a percentage, a rate per 1,000 or 10,000, or a number."})
+
+
+class Target(models.Model):
+    """An indicator's target and minimum standard (the floor) for one financial year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    financial_year = models.PositiveSmallIntegerField(help_text="The year the financial year starts in: 2013 for 2013/14")
+    target = models.DecimalField(**FIGURE)
+    minimum_standard = models.DecimalField(**FIGURE)
+    monthly_profile = models.JSONField(
+        null=True, blank=True,
+        help_text="Optional: 12 weights, April first, for how much of an annual target falls due each month",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "financial_year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "financial_year"], name="one_target_a_year")]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}"
+
+    @property
+    def year(self):
+        return FinancialYear(self.financial_year)
+
+    @property
+    def spec(self):
+        profile = tuple(self.monthly_profile) if self.monthly_profile else None
+        return figures.TargetSpec(target=self.target, minimum_standard=self.minimum_standard, monthly_profile=profile)
+
+    def clean(self):
+        profile = self.monthly_profile
+        if profile is not None:
+            try:
+                figures.TargetSpec(target=None, monthly_profile=tuple(profile))
+            except (TypeError, ValueError) as error:
+                raise ValidationError({"monthly_profile": str(error)}) from None
+
+
+class Reading(models.Model):
+    """An indicator's value for one period of its frequency (a month, a quarter or a financial year)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="readings")
+    period_start = models.DateField(help_text="The first day of the month, quarter or financial year")
+    value = models.DecimalField(**FIGURE)
+    numerator = models.DecimalField(**FIGURE)
+    denominator = models.DecimalField(**FIGURE)
+    provisional = models.BooleanField(default=False)
+    note = models.TextField(blank=True, max_length=4000)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    entered_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_start"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period_start"], name="one_reading_a_period")]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.period}"
+
+    @property
+    def period(self):
+        return self.indicator.period_of(self.period_start)
+
+    def as_figure_reading(self):
+        return figures.Reading(value=self.value, numerator=self.numerator, denominator=self.denominator)
+
+
+class Comparator(models.Model):
+    """A council the directorate benchmarks itself against ("similar councils")."""
+
+    name = models.CharField(max_length=200, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Benchmark(models.Model):
+    """A comparator council's value of an indicator for a period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="benchmarks")
+    comparator = models.ForeignKey(Comparator, on_delete=models.CASCADE, related_name="benchmarks")
+    period_start = models.DateField()
+    value = models.DecimalField(max_digits=24, decimal_places=6)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator", "period_start", "comparator"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "comparator", "period_start"], name="one_benchmark_a_period")
+        ]
+
+    @property
+    def period(self):
+        return self.indicator.period_of(self.period_start)
+
+
+class Figure(models.Model):
+    """An indicator's figures as at a month, worked out by `figures.figures_for` whenever its readings or
+    targets change (`state.refresh`), so that a dashboard reads one row per indicator and never its history."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="figures")
+    month = models.DateField(help_text="The first day of the month asked about")
+    period_start = models.DateField(help_text="The first day of the period that answers for the month")
+    value = models.DecimalField(**FIGURE)
+    ytd = models.DecimalField(**FIGURE)
+    rolling_12 = models.DecimalField(**FIGURE)
+    out_turn = models.DecimalField(**FIGURE)
+    target = models.DecimalField(**FIGURE)
+    minimum_standard = models.DecimalField(**FIGURE)
+    rated_value = models.DecimalField(**FIGURE)
+    rag_colour = models.CharField(max_length=10, choices=COLOUR_CHOICES, default=GREY)
+    rag_reason = models.CharField(max_length=1000)
+    previous_value = models.DecimalField(**FIGURE)
+    direction = models.CharField(max_length=10, blank=True)
+    last_year_value = models.DecimalField(**FIGURE)
+    direction_on_last_year = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["indicator", "month"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "month"], name="one_figure_a_month")]
+        indexes = [models.Index(fields=["month", "rag_colour"], name="figure_month_rag")]
+
+    @property
+    def rag(self):
+        return Rag(self.rag_colour, self.rag_reason)
+
+    @property
+    def period(self):
+        return self.indicator.period_of(self.period_start)

@@ -1,0 +1,126 @@
+"""Each indicator's stored figures, one row a month: value, year to date, rolling 12 months,
+out-turn, target and minimum standard as applied, RAG and reason, direction of travel.
+
+`figures.figures_for` is the rule; this module feeds it what the database holds and writes
+back its answers, with a fixed number of queries per chunk of indicators. Whatever changes a
+reading, a target or an indicator's settings calls `refresh` for the indicators it touched, so
+a dashboard reads one stored row per indicator and never loops over the history.
+
+An indicator has figures for every month from the first month in which one of its periods
+ended up to the horizon: the last month in which any indicator's reading period ends (the
+latest month a dashboard can show). When the horizon moves on, indicators nobody touched get
+the new months added; their older months cannot change, since a month's figures read only
+readings up to it.
+"""
+
+from django.db import transaction
+from django.db.models import Max, Min
+
+from core.periods import Month
+
+from . import figures
+from .models import Figure, Indicator, Reading, Target, period_of
+
+CHUNK = 500  # indicators worked out together: their readings are held in memory at once
+# A month's figures read back as far as last year's rolling 12 months and the previous period's: 25 months.
+LOOK_BACK_MONTHS = 25
+
+
+def horizon():
+    """The last month in which any reading's period ends; None when there are no readings."""
+    ends = []
+    latest = Reading.objects.values("indicator__frequency").annotate(latest=Max("period_start"))
+    for row in latest:
+        ends.append(period_of(row["indicator__frequency"], row["latest"]).end)
+    return Month.of(max(ends)) if ends else None
+
+
+@transaction.atomic
+def refresh(indicators=None):
+    """Work out again every month of `indicators` (ids or a queryset; all when None), then add to every
+    other indicator the months up to the horizon that it lacks. Returns how many figures were written."""
+    last = horizon()
+    if last is None:
+        Figure.objects.all().delete()
+        return 0
+    Figure.objects.filter(month__gt=last.start).delete()
+    if indicators is None:
+        touched = set(Indicator.objects.values_list("pk", flat=True))
+    else:
+        touched = set(indicators.values_list("pk", flat=True) if hasattr(indicators, "values_list") else indicators)
+    # The rest lack at most the months since the horizon last moved; one with readings and no figures at all
+    # (a refresh that never ran for it) is worked out whole.
+    stored_up_to = dict(
+        Figure.objects.exclude(indicator_id__in=touched).values("indicator_id").annotate(last=Max("month"))
+        .values_list("indicator_id", "last")
+    )
+    with_readings = set(Reading.objects.exclude(indicator_id__in=touched).values_list("indicator_id", flat=True).distinct())
+    whole = touched | {pk for pk in with_readings if pk not in stored_up_to}
+    behind = {pk: month for pk, month in stored_up_to.items() if month < last.start}
+    written = _work_out(sorted(whole), last)
+    if behind:
+        written += _work_out(sorted(behind), last, since=Month.of(min(behind.values())).shift(1))
+    return written
+
+
+def _work_out(ids, last, since=None):
+    """Figures of the indicators `ids` for every month up to `last`, or only for the months from `since` on."""
+    written = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        readings = Reading.objects.filter(indicator_id__in=chunk)
+        if since is not None:
+            readings = readings.filter(period_start__gte=since.shift(-LOOK_BACK_MONTHS).start)
+        series = {}
+        for pk, frequency, period_start, value, numerator, denominator in readings.values_list(
+            "indicator_id", "indicator__frequency", "period_start", "value", "numerator", "denominator"
+        ).iterator(chunk_size=5000):
+            series.setdefault(pk, {})[period_of(frequency, period_start)] = figures.Reading(value, numerator, denominator)
+        targets = {}
+        for target in Target.objects.filter(indicator_id__in=chunk):
+            targets.setdefault(target.indicator_id, {})[target.year] = target.spec
+        first = dict(
+            Reading.objects.filter(indicator_id__in=chunk).values("indicator_id").annotate(first=Min("period_start"))
+            .values_list("indicator_id", "first")
+        )
+        rows = []
+        for indicator in Indicator.objects.filter(pk__in=chunk).only(
+            "pk", "polarity", "frequency", "aggregation", "rated_figure", "unit", "decimal_places"
+        ):
+            if indicator.pk not in first:
+                continue
+            month = Month.of(indicator.period_of(first[indicator.pk]).end)
+            if since is not None:
+                month = max(month, since)
+            spec, own_series, own_targets = indicator.spec, series.get(indicator.pk, {}), targets.get(indicator.pk, {})
+            while month <= last:
+                rows.append(_figure_row(indicator.pk, month, figures.figures_for(spec, own_series, own_targets, month)))
+                month = month.shift(1)
+        stale = Figure.objects.filter(indicator_id__in=chunk)
+        if since is not None:
+            stale = stale.filter(month__gte=since.start)  # the months before stay as they are
+        stale.delete()
+        Figure.objects.bulk_create(rows, batch_size=1000)
+        written += len(rows)
+    return written
+
+
+def _figure_row(indicator_id, month, worked_out):
+    return Figure(
+        indicator_id=indicator_id,
+        month=month.start,
+        period_start=worked_out.period.start,
+        value=worked_out.value,
+        ytd=worked_out.ytd,
+        rolling_12=worked_out.rolling_12,
+        out_turn=worked_out.out_turn,
+        target=worked_out.target,
+        minimum_standard=worked_out.minimum_standard,
+        rated_value=worked_out.rated_value,
+        rag_colour=worked_out.rag.colour,
+        rag_reason=worked_out.rag.reason[:1000],
+        previous_value=worked_out.previous_value,
+        direction=worked_out.direction or "",
+        last_year_value=worked_out.last_year_value,
+        direction_on_last_year=worked_out.direction_on_last_year or "",
+    )

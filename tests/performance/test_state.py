@@ -1,0 +1,87 @@
+"""The stored figures (performance/state.py) always equal what figures.figures_for says from the history."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from core.periods import Month
+from performance import figures, state
+from performance.models import Figure, Reading, Target
+
+from ..factories import IndicatorFactory, ReadingFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def months(first, count):
+    month = Month.of(first)
+    return [month.shift(n) for n in range(count)]
+
+
+def computed(indicator, month):
+    series = {reading.period: reading.as_figure_reading() for reading in Reading.objects.filter(indicator=indicator)}
+    targets = {target.year: target.spec for target in Target.objects.filter(indicator=indicator)}
+    return figures.figures_for(indicator.spec, series, targets, month)
+
+
+def assert_stored_equals_computed(indicator):
+    for figure in Figure.objects.filter(indicator=indicator):
+        expected = computed(indicator, Month.of(figure.month))
+        assert (figure.rag_colour, figure.rag_reason) == (expected.rag.colour, expected.rag.reason[:1000])
+        assert figure.value == expected.value and figure.ytd == expected.ytd and figure.rolling_12 == expected.rolling_12
+        assert figure.target == expected.target and figure.direction == (expected.direction or "")
+
+
+def test_every_month_from_the_first_reading_to_the_horizon():
+    indicator = IndicatorFactory(aggregation="sum", unit="count", rated_figure="ytd", decimal_places=0)
+    TargetFactory(indicator=indicator, financial_year=2013, target=1200, minimum_standard=1000)
+    for month in months(datetime.date(2013, 4, 1), 6):
+        ReadingFactory(indicator=indicator, period_start=month.start, value=100)
+    written = state.refresh([indicator.pk])
+    assert written == 6
+    stored = list(Figure.objects.filter(indicator=indicator).values_list("month", "ytd"))
+    assert stored[0] == (datetime.date(2013, 4, 1), Decimal(100))
+    assert stored[-1] == (datetime.date(2013, 9, 1), Decimal(600))
+    assert_stored_equals_computed(indicator)
+
+
+def test_the_horizon_moving_on_adds_months_to_indicators_nobody_touched():
+    quiet = IndicatorFactory()
+    busy = IndicatorFactory()
+    TargetFactory(indicator=quiet)
+    ReadingFactory(indicator=quiet, period_start=datetime.date(2013, 8, 1), value=31)
+    ReadingFactory(indicator=busy, period_start=datetime.date(2013, 8, 1), value=31)
+    state.refresh()
+    ReadingFactory(indicator=busy, period_start=datetime.date(2013, 10, 1), value=33)
+    state.refresh([busy.pk])
+    quiet_months = list(Figure.objects.filter(indicator=quiet).values_list("month", "rag_colour"))
+    assert quiet_months == [
+        (datetime.date(2013, 8, 1), "green"), (datetime.date(2013, 9, 1), "grey"), (datetime.date(2013, 10, 1), "grey")
+    ]
+    assert_stored_equals_computed(quiet)
+    assert_stored_equals_computed(busy)
+
+
+def test_a_quarterly_indicator_answers_each_month_with_the_last_quarter_ended():
+    indicator = IndicatorFactory(frequency="quarterly")
+    TargetFactory(indicator=indicator)
+    ReadingFactory(indicator=indicator, period_start=datetime.date(2013, 4, 1), value=31)
+    ReadingFactory(indicator=IndicatorFactory(), period_start=datetime.date(2013, 8, 1), value=1)
+    state.refresh()
+    stored = dict(Figure.objects.filter(indicator=indicator).values_list("month", "period_start"))
+    assert stored == {datetime.date(2013, 6, 1): datetime.date(2013, 4, 1), datetime.date(2013, 7, 1): datetime.date(2013, 4, 1),
+                      datetime.date(2013, 8, 1): datetime.date(2013, 4, 1)}
+
+
+def test_deleting_the_latest_readings_pulls_the_horizon_back():
+    indicator = IndicatorFactory()
+    ReadingFactory(indicator=indicator, period_start=datetime.date(2013, 8, 1))
+    latest = ReadingFactory(indicator=indicator, period_start=datetime.date(2013, 9, 1))
+    state.refresh()
+    latest.delete()
+    state.refresh([indicator.pk])
+    assert list(Figure.objects.values_list("month", flat=True)) == [datetime.date(2013, 8, 1)]
+    Reading.objects.all().delete()
+    state.refresh([indicator.pk])
+    assert not Figure.objects.exists()
