@@ -10,6 +10,7 @@ the period of a monthly, quarterly or annual indicator alike.
 """
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ def today():
     return timezone.localdate()
 
 
+@functools.lru_cache(maxsize=4096)  # figures ask it for every period of every indicator's history
 def month_end(year, month):
     return date(year, month, calendar.monthrange(year, month)[1])
 
@@ -186,6 +188,8 @@ class Month:
     def quarter(self):
         return Quarter.of(self.start)
 
+    # Cached: an indicator's figures step through its history month by month, many times over.
+    @functools.lru_cache(maxsize=65536)
     def shift(self, n):
         year, index = divmod(self.year * 12 + self.month - 1 + n, 12)
         return Month(year, index + 1)

@@ -351,7 +351,8 @@ def figures_for(spec, series, targets_by_year, month):
     period = period_for(spec.frequency, month)
     # As it stood at the end of `month` (DOMAIN.md, "As at" a date): a later period's
     # figure, such as the rest of the year for the out-turn, is not known yet.
-    series = {each: reading for each, reading in series.items() if each.end <= month.end}
+    known_by = month.end
+    series = {each: reading for each, reading in series.items() if each.end <= known_by}
     year = period.financial_year
     targets = targets_by_year.get(year) or TargetSpec(target=None)
     annual_target, annual_minimum_standard = _decimal(targets.target), _decimal(targets.minimum_standard)
