@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import views as core_views
+from performance import views as performance_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -13,5 +14,7 @@ urlpatterns = [
     path("password/changed/", core_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("performance/", include("performance.urls")),
+    # The home page: My actions, and for managers the counts of actions and of indicators side by side.
+    path("", performance_views.home, name="home"),
     path("", include("actionplans.urls")),
 ]

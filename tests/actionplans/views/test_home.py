@@ -107,7 +107,8 @@ def test_a_managers_query_count_does_not_grow_with_the_proposals(
     for action in actions[2:30]:
         services.propose_completion(action=action, author=olivia, narrative="")
     assert queries_of(reverse("home")) == few
-    with django_assert_max_num_queries(12):
+    # 12 for the plans' counts and lists, and one for the indicators' counts beside them (performance.views.home).
+    with django_assert_max_num_queries(13):
         client.get(reverse("home"))
 
 
