@@ -9,6 +9,7 @@ indicator's frequency) to a `Reading`. Figures are `decimal.Decimal`; a figure
 that cannot be worked out is None, never a guess.
 """
 
+import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -128,15 +129,18 @@ def out_turn(series, financial_year, frequency, aggregation, unit=NUMBER):
     return year_to_date(series, last, aggregation, unit)
 
 
+# Cached, as tuples: a stored history asks for the same periods' neighbours month after month.
+@functools.lru_cache(maxsize=16384)
 def year_so_far(period):
     """The periods of the same kind from the start of `period`'s financial year up to `period`."""
-    return [each for each in period.financial_year.periods(period.kind) if each <= period]
+    return tuple(each for each in period.financial_year.periods(period.kind) if each <= period)
 
 
+@functools.lru_cache(maxsize=16384)
 def rolling_12_periods(period):
     """The periods of the same kind covering the 12 months that end with `period`, oldest first."""
     count = PERIODS_IN_A_YEAR[period.kind]
-    return [period.shift(n - count + 1) for n in range(count)]
+    return tuple(period.shift(n - count + 1) for n in range(count))
 
 
 def missing_periods(series, periods, aggregation):
@@ -333,7 +337,7 @@ class Figures:
     compared_figure: str
 
 
-def figures_for(spec, series, targets_by_year, month):
+def figures_for(spec, series, targets_by_year, month, memo=None):
     """The figures, target and RAG of an indicator asked about `month` (a `core.periods.Month`).
 
     The answering period is `period_for(spec.frequency, month)`; its target is the
@@ -351,8 +355,10 @@ def figures_for(spec, series, targets_by_year, month):
     period = period_for(spec.frequency, month)
     # As it stood at the end of `month` (DOMAIN.md, "As at" a date): a later period's
     # figure, such as the rest of the year for the out-turn, is not known yet.
-    known_by = month.end
-    series = {each: reading for each, reading in series.items() if each.end <= known_by}
+    # `memo`: a dict the caller keeps for one indicator's `series` while it asks about month after month
+    # (state.refresh): a period's year to date and rolling 12 months read only periods up to it, so they are
+    # the same whichever later month asks.
+    memo = {} if memo is None else memo
     year = period.financial_year
     targets = targets_by_year.get(year) or TargetSpec(target=None)
     annual_target, annual_minimum_standard = _decimal(targets.target), _decimal(targets.minimum_standard)
@@ -374,7 +380,7 @@ def figures_for(spec, series, targets_by_year, month):
             "minimum_standard_note": note(annual_minimum_standard),
         }
 
-    rated_value = _figure(spec, series, period, spec.rated_figure)
+    rated_value = _figure(spec, series, period, spec.rated_figure, memo)
     rag = rate(
         rated_value,
         target,
@@ -390,15 +396,16 @@ def figures_for(spec, series, targets_by_year, month):
 
     compared_figure = VALUE if spec.aggregation == SUM and spec.rated_figure == YTD else spec.rated_figure
     previous_period = period.shift(-1)
-    previous_value = _figure(spec, series, previous_period, compared_figure)
+    previous_value = _figure(spec, series, previous_period, compared_figure, memo)
     last_year_period = period.shift(-PERIODS_IN_A_YEAR[period.kind])
-    last_year_value = _figure(spec, series, last_year_period, spec.rated_figure)
+    last_year_value = _figure(spec, series, last_year_period, spec.rated_figure, memo)
     return Figures(
         period=period,
         value=_value(series, period),
-        ytd=year_to_date(series, period, spec.aggregation, spec.unit),
-        rolling_12=rolling_12_months(series, period, spec.aggregation, spec.unit),
-        out_turn=out_turn(series, year, spec.frequency, spec.aggregation, spec.unit),
+        ytd=_figure(spec, series, period, YTD, memo),
+        rolling_12=_figure(spec, series, period, ROLLING12, memo),
+        # As it stood at the end of `month` (DOMAIN.md, "As at" a date): the rest of the year is not known yet.
+        out_turn=_out_turn_known_by(spec, series, year, month),
         target=target,
         minimum_standard=minimum_standard,
         annual_target=annual_target,
@@ -408,7 +415,7 @@ def figures_for(spec, series, targets_by_year, month):
         previous_period=previous_period,
         previous_value=previous_value,
         direction=direction(
-            _figure(spec, series, period, compared_figure), previous_value, spec.polarity, spec.decimal_places
+            _figure(spec, series, period, compared_figure, memo), previous_value, spec.polarity, spec.decimal_places
         ),
         last_year_period=last_year_period,
         last_year_value=last_year_value,
@@ -417,12 +424,22 @@ def figures_for(spec, series, targets_by_year, month):
     )
 
 
-def _figure(spec, series, period, which):
-    if which == YTD:
-        return year_to_date(series, period, spec.aggregation, spec.unit)
-    if which == ROLLING12:
-        return rolling_12_months(series, period, spec.aggregation, spec.unit)
-    return _value(series, period)
+def _figure(spec, series, period, which, memo):
+    key = (which, period)
+    if key not in memo:
+        if which == YTD:
+            memo[key] = year_to_date(series, period, spec.aggregation, spec.unit)
+        elif which == ROLLING12:
+            memo[key] = rolling_12_months(series, period, spec.aggregation, spec.unit)
+        else:
+            memo[key] = _value(series, period)
+    return memo[key]
+
+
+def _out_turn_known_by(spec, series, year, month):
+    if period_for(spec.frequency, year.months()[-1]).end > month.end:
+        return None
+    return out_turn(series, year, spec.frequency, spec.aggregation, spec.unit)
 
 
 def _no_value_reason(spec, series, period):

@@ -93,8 +93,10 @@ def _work_out(ids, last, since=None):
             if since is not None:
                 month = max(month, since)
             spec, own_series, own_targets = indicator.spec, series.get(indicator.pk, {}), targets.get(indicator.pk, {})
+            memo = {}  # one indicator's figures by period, reused as the months go by
             while month <= last:
-                rows.append(_figure_row(indicator.pk, month, figures.figures_for(spec, own_series, own_targets, month)))
+                worked_out = figures.figures_for(spec, own_series, own_targets, month, memo)
+                rows.append(_figure_row(indicator.pk, month, worked_out))
                 month = month.shift(1)
         stale = Figure.objects.filter(indicator_id__in=chunk)
         if since is not None:
