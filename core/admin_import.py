@@ -134,6 +134,10 @@ class ImportAdminMixin:
             context["import_url"] = self.import_url()
         return super().changelist_view(request, {**context, **(extra_context or {})})
 
+    def import_options_for(self, request):
+        """Keywords for import_function that come from the request, not a form (who is importing)."""
+        return {}
+
     def run_import_function(self, data, filename, dry_run, options=None):
         # Read from the class: a plain function set as a class attribute is not bound to the admin.
         return type(self).import_function(data, filename, dry_run=dry_run, **(options or {}))
@@ -156,7 +160,7 @@ class ImportAdminMixin:
         if request.method == "POST" and form.is_valid() and options_valid:
             upload = form.cleaned_data["import_file"]
             data = upload.read()
-            options = options_form.cleaned_data if options_form else {}
+            options = {**(options_form.cleaned_data if options_form else {}), **self.import_options_for(request)}
             self.forget_upload(request)  # a preview left unconfirmed is replaced by this one
             try:
                 result = self.run_import_function(data, upload.name, dry_run=True, options=options)
@@ -192,7 +196,7 @@ class ImportAdminMixin:
                 self.forget_upload(request)
                 messages.error(request, "The choices made with that file are no longer valid: upload the file again.")
                 return redirect(self.import_url())
-        options = options_form.cleaned_data if options_form else {}
+        options = {**(options_form.cleaned_data if options_form else {}), **self.import_options_for(request)}
         try:
             result = self.run_import_function(data, filename, dry_run=False, options=options)
         except ImportErrors as problem:

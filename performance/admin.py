@@ -51,6 +51,9 @@ class IndicatorAdmin(RefreshesFigures, ImportAdminMixin, SimpleHistoryAdmin):
     def indicator_ids(self, obj):
         return [obj.pk]
 
+    def import_options_for(self, request):
+        return {"entered_by": request.user}  # readings say who entered them
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         state.refresh([form.instance.pk])  # the targets inline is saved after the indicator

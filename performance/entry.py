@@ -9,7 +9,7 @@ from core.periods import Month, parse_period, period_for, today
 
 from . import figures, permissions, services
 from .models import Reading
-from .spreadsheet import reading_errors
+from .spreadsheet import ratio_value, reading_errors
 
 # Which model field a rule's complaint is about, by the import column it names.
 FIELD_OF_COLUMN = {"Value": "value", "Numerator": "numerator", "Denominator": "denominator", "Period": "value"}
@@ -48,11 +48,10 @@ class ReadingForm(forms.Form):
     def entered(self):
         """The fields to save, with a ratio's value worked out from its numerator and denominator."""
         values = {name: self.cleaned_data.get(name) for name in services.ENTERED_FIELDS if name in self.fields}
-        if self.is_ratio and values.get("value") is None and values.get("denominator"):
-            values["value"] = values["numerator"] / values["denominator"] * figures.SCALE.get(self.indicator.unit, 1)
         values.setdefault("numerator", None)
         values.setdefault("denominator", None)
         values["note"] = values.get("note") or ""
+        values["value"] = ratio_value(self.indicator, values)
         return values
 
 

@@ -13,7 +13,9 @@ column the file leaves out changes nothing.
 """
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actionplans.models import Lead, name_key
@@ -34,7 +36,7 @@ from core.spreadsheets import (
 )
 
 from . import figures, state
-from .models import PERIOD_CLASSES, Benchmark, Comparator, Indicator, Reading, Target
+from .models import FIGURE, PERIOD_CLASSES, Benchmark, Comparator, Indicator, Reading, Target
 
 INDICATORS, TARGETS, READINGS, BENCHMARKS = "indicators", "targets", "readings", "benchmarks"
 COLUMNS = {
@@ -66,6 +68,11 @@ MAX_LENGTHS = {"Code": 40, "Name": 300, "Definition": 4000, "Accountable": 200, 
                "Note": 4000, "Council": 200}
 PERIOD_KIND = {cls.kind: frequency for frequency, cls in PERIOD_CLASSES.items()}
 KIND_WORDS = {"month": "a month (2013-09)", "quarter": "a quarter (2013/14 Q2)", "year": "a financial year (2013/14)"}
+# What a figure column of the database keeps: six places, and so at most 18 digits before the point. A figure is
+# rounded to it when read, so that importing the same file again finds every row unchanged.
+STORED_PLACES = Decimal(1).scaleb(-FIGURE["decimal_places"])
+MOST_WHOLE_DIGITS = FIGURE["max_digits"] - FIGURE["decimal_places"]
+FIGURE_COLUMNS = {"Value", "Numerator", "Denominator"}
 
 
 def detect_format(raw_rows):
@@ -129,14 +136,29 @@ def _number(values, column, errors, number):
     if not text:
         return None
     try:
-        return parse_number(values.get(column))
+        found = parse_number(values.get(column))
     except ValueError as error:
         errors.append(RowError(number, column, str(error)))
         return None
+    # Checked before rounding too: a number of 23 digits or more cannot even be rounded to six places.
+    stored = _stored(found) if found.adjusted() < MOST_WHOLE_DIGITS else None
+    if stored is None or abs(stored) >= 10**MOST_WHOLE_DIGITS:
+        errors.append(RowError(
+            number, column, f"'{text}' is too large: a figure has at most {MOST_WHOLE_DIGITS} digits before the decimal point"
+        ))
+        return None
+    return stored
+
+
+def _stored(number):
+    """`number` as the database keeps it; as written when it has no more places than that ("100.1" stays)."""
+    return number if number.as_tuple().exponent >= STORED_PLACES.as_tuple().exponent else number.quantize(STORED_PLACES)
 
 
 def _choice(values, column, errors, number):
     text = header_key(_text(values, column)).replace(" ", "")
+    if not text:
+        return None  # a required column's empty cell is reported once, as empty
     by_key = {key.replace("_", ""): key for key in CHOICES[column]}
     if text.replace("_", "") in by_key:
         return by_key[text.replace("_", "")]
@@ -162,7 +184,7 @@ def _parse_indicator(number, values, present, errors):
             fields[name] = _text(values, column)
     if "Decimal places" in present:
         places = _text(values, "Decimal places") or "0"
-        if places.isdigit() and int(places) <= 3:
+        if places in ("0", "1", "2", "3"):
             fields["decimal_places"] = int(places)
         else:
             errors.append(RowError(number, "Decimal places", f"'{places}' is not a whole number from 0 to 3"))
@@ -176,10 +198,12 @@ def _parse_indicator(number, values, present, errors):
 
 
 def _parse_target(number, values, present, errors):
+    year = None
     try:
-        year = parse_period(_text(values, "Year"))
-        if year.kind != "year":
-            raise ValueError(f"'{_text(values, 'Year')}' is not a financial year: write it as 2013/14")
+        if _text(values, "Year"):
+            year = parse_period(_text(values, "Year"))
+            if year.kind != "year":
+                raise ValueError(f"'{_text(values, 'Year')}' is not a financial year: write it as 2013/14")
     except ValueError as error:
         errors.append(RowError(number, "Year", str(error)))
         year = None
@@ -189,6 +213,8 @@ def _parse_target(number, values, present, errors):
 
 
 def _period(values, errors, number):
+    if not _text(values, "Period"):
+        return None
     try:
         return parse_period(_text(values, "Period"))
     except ValueError as error:
@@ -282,7 +308,11 @@ def _check(parsed, kind, entered_by):
         names = {name_key(row.accountable) for row in rows if row.accountable}
         checked.leads = {lead.name_key: lead for lead in Lead.objects.filter(name_key__in=names)}
         return checked
+    # A row whose figures cannot be read is not judged on them as well ("is empty" beside "is not a number").
+    unreadable = {error.row for error in parsed.errors if error.column in FIGURE_COLUMNS}
     for row in rows:
+        if not row.code:
+            continue  # reported as empty
         indicator = indicators.get(row.code)
         if indicator is None:
             checked.errors.append(RowError(row.number, "Code", f"'{row.code}' is not an indicator: import the indicators first"))
@@ -295,7 +325,8 @@ def _check(parsed, kind, entered_by):
                 f"{KIND_WORDS[PERIOD_CLASSES[indicator.frequency].kind]}, not '{period.label}'",
             ))
         elif kind == READINGS and period is not None:
-            checked.errors.extend(reading_errors(indicator, period, row.fields, row.number))
+            found = reading_errors(indicator, period, row.fields, row.number)
+            checked.errors.extend(error for error in found if row.number not in unreadable or error.column == "Period")
     return checked
 
 
@@ -318,7 +349,7 @@ def reading_errors(indicator, period, fields, number=0):
             errors.append(RowError(number, "Numerator", f"{numerator} is more than its denominator of {denominator}"))
         elif denominator == 0 and numerator:
             errors.append(RowError(number, "Denominator", "is 0 while the numerator is not"))
-    if value is None and numerator is None and "value" in fields:
+    if value is None and numerator is None and denominator is None and "value" in fields:
         errors.append(RowError(number, "Value", "is empty: give a value, or a numerator and a denominator"))
     return errors
 
@@ -327,7 +358,7 @@ def ratio_value(indicator, fields):
     """A reading's value worked out from its numerator and denominator when it gives none."""
     if fields.get("value") is None and fields.get("denominator"):
         scale = figures.SCALE.get(indicator.unit, 1)
-        return fields["numerator"] / fields["denominator"] * scale
+        return _stored(fields["numerator"] / fields["denominator"] * scale)
     return fields.get("value")
 
 
@@ -387,6 +418,7 @@ def _save(checked):
             saved = checked.indicators.get(row.code)
             writes.apply(saved, Indicator(code=row.code), wanted, result, row.number, f"Indicator {row.code}: {row.fields['name']}")
         writes.write()
+        result.touched = [(indicator, True) for indicator in writes.new] + [(indicator, False) for indicator in writes.changed]
         touched = {indicator.pk for indicator in Indicator.objects.filter(code__in=[row.code for row in rows])}
     elif kind == TARGETS:
         saved = {(t.indicator.code, t.year): t for t in Target.objects.filter(indicator__in=checked.indicators.values()).select_related("indicator")}
@@ -406,17 +438,19 @@ def _save(checked):
             wanted = dict(row.fields)
             if "value" in wanted or "numerator" in wanted:
                 wanted["value"] = ratio_value(indicator, wanted)
-            wanted["entered_by"] = checked.entered_by
             existing = saved.get((row.code, row.period))
-            if existing is not None and all(getattr(existing, name) == value for name, value in wanted.items() if name != "entered_by"):
-                wanted.pop("entered_by")  # unchanged: who entered it stays who did
+            if existing is None or any(getattr(existing, name) != value for name, value in wanted.items()):
+                # Who entered it and when, for what changes; an unchanged reading keeps its own.
+                wanted |= {"entered_by": checked.entered_by, "entered_at": timezone.now()}
             new = Reading(indicator=indicator, period_start=row.period.start)
             writes.apply(existing, new, wanted, result, row.number, f"Reading of {row.code} for {row.period.name}")
             touched.add(indicator.pk)
         writes.write()
     else:
         comparators = {header_key(c.name): c for c in Comparator.objects.all()}
-        named = {header_key(row.council): row.council for row in rows}
+        named = {}
+        for row in rows:
+            named.setdefault(header_key(row.council), row.council)  # a new council is named as its first row writes it
         new_comparators = {key: Comparator(name=name) for key, name in named.items() if key not in comparators}
         Comparator.objects.bulk_create(new_comparators.values())
         comparators |= {header_key(c.name): c for c in Comparator.objects.filter(name__in=[c.name for c in new_comparators.values()])}
