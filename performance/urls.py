@@ -1,7 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import entry, views
 
 urlpatterns = [
+    path("", views.dashboard, name="performance_dashboard"),
+    path("indicators/<int:pk>/", views.indicator_detail, name="indicator_detail"),
     path("business-plan/", views.business_plan, name="business_plan"),
+    path("entry/", entry.data_entry, name="indicator_entry"),
 ]

@@ -1,12 +1,21 @@
 """Performance pages. Business plan monitoring (seed 001, 5.3) counts the actions of the divisions'
-business plans, which `actionplans` keeps; this app only shows them."""
+business plans, which `actionplans` keeps; this app only shows them. The indicator dashboard and the
+indicator page read `performance.selectors`."""
 
-from django.shortcuts import render
+from django import forms
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
 
 from actionplans import selectors, state
+from actionplans import views as actionplans_views
 from actionplans.models import Plan
+from core.models import OrganisationUnit
+from core.rag import COLOUR_LABELS
 from core.spreadsheets import CONTENT_TYPES, write_csv, write_xlsx
 from core.views import spreadsheet_download
+
+from . import export
+from . import selectors as performance_selectors
 
 BUSINESS_PLAN_HEADERS = [
     "Division", "Priorities", "Actions", "Completed", "On course", "Delayed or cancelled", "Overall RAG",
@@ -37,3 +46,92 @@ def business_plan(request):
     if request.GET.get("format"):
         return spreadsheet_download(request, lambda file_format: _export(table, file_format))
     return render(request, "performance/business_plan.html", {"table": table, "source": Plan.BUSINESS_PLAN})
+
+
+# --- Indicators: the dashboard and the indicator page -------------------------------------------
+
+INDICATOR_RAG_CHOICES = [
+    ("", "Any colour"), *((colour, COLOUR_LABELS[colour]) for colour in performance_selectors.INDICATOR_COLOURS)
+]
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's GET filters. The period is read by `selectors.choose_month` (an error, not a fall-back);
+    a unit, domain or colour that is not one of the choices is left out, and the field says so."""
+
+    unit = forms.TypedChoiceField(label="Organisation unit", required=False, coerce=int, empty_value=None,
+                                  help_text="The unit and the units below it")
+    domain = forms.ChoiceField(label="Domain", required=False)
+    rag = forms.ChoiceField(label="RAG", required=False, choices=INDICATOR_RAG_CHOICES)
+
+    def __init__(self, *args, domains=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "Any unit"), *OrganisationUnit.objects.values_list("pk", "name")]
+        self.fields["domain"].choices = [
+            ("", "Any domain"), *((domain, domain or performance_selectors.NO_DOMAIN) for domain in domains)
+        ]
+
+    def filters(self):
+        self.is_valid()
+        return {name: self.cleaned_data.get(name) for name in ("unit", "domain", "rag") if name not in self.errors}
+
+
+def _period_error(request, choice, template, context):
+    """A period that cannot be shown: the page with the error on the field and no figures, or a plain 400
+    for a download (DOMAIN.md: never a silent fall-back to another month)."""
+    if request.GET.get("format"):
+        return HttpResponseBadRequest(choice.error)
+    return render(request, template, {**context, "choice": choice}, status=400)
+
+
+def dashboard(request):
+    """Every indicator the user sees as at a month (?period=YYYY-MM, the latest by default): RAG tiles,
+    the table by domain with sparklines, filters, ?format=csv|xlsx for the filtered indicators."""
+    choice = performance_selectors.choose_month(request.GET.get("period"))
+    form = DashboardFilterForm(request.GET, domains=performance_selectors.domains_of(request.user))
+    if choice.error:
+        return _period_error(request, choice, "performance/dashboard.html", {"form": form})
+    filters = form.filters()
+    if request.GET.get("format") and choice.month is None:
+        return HttpResponseBadRequest("There are no indicator figures to download yet.")
+    if request.GET.get("format"):
+        indicators = performance_selectors.filtered_indicators(request.user, month=choice.month, **filters)
+        return spreadsheet_download(
+            request, lambda file_format: export.export_indicators(choice.month, file_format, indicators)
+        )
+    board = performance_selectors.dashboard(
+        request.user, choice.month, page=request.GET.get("page") or 1, months=choice.months, **filters
+    )
+    # The links keep the month shown and the filters: pages and downloads all of them, the tiles all but the colour.
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    if choice.month is not None:
+        query["period"] = choice.month.label
+    tiles = query.copy()
+    tiles.pop("rag", None)
+    return render(request, "performance/dashboard.html", {
+        "form": form, "choice": choice, "board": board, "query": query.urlencode(), "tile_query": tiles.urlencode(),
+    })
+
+
+def indicator_detail(request, pk):
+    """One indicator: its definition, its figures period by period (chart and table), readings, targets,
+    benchmarking and linked actions, as at ?period=YYYY-MM (the latest by default). 404 when not visible."""
+    indicator = get_object_or_404(
+        performance_selectors.visible_indicators(request.user).select_related("accountable", "unit_owner"), pk=pk
+    )
+    choice = performance_selectors.choose_month(request.GET.get("period"))
+    if choice.error:
+        return _period_error(request, choice, "performance/indicator_detail.html", {"indicator": indicator})
+    report = performance_selectors.indicator_page(indicator, choice.month)
+    return render(request, "performance/indicator_detail.html", {"indicator": indicator, "choice": choice, "report": report})
+
+
+def home(request):
+    """The home page of actionplans (My actions; a manager's counts of actions), with a manager's or an admin's
+    indicator RAG counts for the latest month beside it, each linking to the dashboard behind it."""
+    context = actionplans_views.home_context(request)
+    if context["dashboard"] is not None:
+        context["indicators"] = performance_selectors.summary_for_home(request.user)
+    return render(request, "performance/home.html", context)

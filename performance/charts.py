@@ -1,0 +1,271 @@
+"""Charts drawn on the server as SVG: no JavaScript, no image files, readable printed in black and white.
+
+Pure functions of values, returning markup that is safe to put in a template: every text placed in
+the SVG is escaped here. Each chart is `role="img"` with a text alternative that says what it shows
+in words, and colour is never the only cue (WCAG 1.4.1): the lines differ by dash pattern and markers,
+and the legend names each line and its pattern in text. The figures themselves are in the data table
+the page puts beneath the chart. No `style=` attributes: the Content-Security-Policy forbids inline
+styles, so styling is in presentation attributes (stroke, fill) and `static/scss/app.scss` classes.
+"""
+
+import math
+from decimal import Decimal
+from html import escape
+
+from django.utils.safestring import mark_safe
+
+from . import figures
+
+# GOV.UK Frontend's colours: blue for the figure, green for the target, red for the minimum standard.
+VALUE_COLOUR, TARGET_COLOUR, MINIMUM_COLOUR = "#1d70b8", "#00703c", "#d4351c"
+TEXT_COLOUR, GRID_COLOUR, AXIS_COLOUR = "#0b0c0c", "#b1b4b6", "#505a5f"
+TARGET_DASH, MINIMUM_DASH = "10 5", "2 4"
+FONT = 'font-family="arial, sans-serif"'
+DIRECTION_WORDS = {figures.BETTER: "better", figures.WORSE: "worse", figures.SAME: "no change"}
+UNIT_NAMES = dict(figures.UNIT_CHOICES)
+
+
+def _text(value):
+    return escape(str(value), quote=True)
+
+
+def _number(value):
+    """A coordinate, short: 12.5 not 12.500000001."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+def _floats(values):
+    return [None if value is None else float(value) for value in values]
+
+
+def _runs(points):
+    """Consecutive (x, y) points with no gap between them: a gap (None) ends a run."""
+    runs, current = [], []
+    for point in points:
+        if point is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(point)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months=12, width=120, height=32):
+    """A small line of up to 12 points, oldest first, with gaps where a value is None and a dot on the latest.
+
+    Its text alternative says where the line starts and ends and whether that is better or worse by
+    `polarity`: "Trend over 12 months: 24.0% to 27.0%, better".
+    """
+    values = list(values)
+    known = [(index, value) for index, value in enumerate(values) if value is not None]
+    words = f"Trend over {months} months"
+    if not known:
+        label = f"{words}: no figures"
+    elif len(known) == 1:
+        label = f"{words}: one figure, {figures.format_figure(known[0][1], unit, decimal_places)}"
+    else:
+        first, last = known[0][1], known[-1][1]
+        moved = DIRECTION_WORDS[figures.direction(last, first, polarity, decimal_places)]
+        label = (
+            f"{words}: {figures.format_figure(first, unit, decimal_places)} to "
+            f"{figures.format_figure(last, unit, decimal_places)}, {moved}"
+        )
+    missing = len(values) - len(known)
+    if known and missing:
+        label += f" ({missing} of {len(values)} periods with no figure)"
+    pad = 4
+    floats = _floats(values)
+    shapes = []
+    if known:
+        low, high = min(value for value in floats if value is not None), max(value for value in floats if value is not None)
+        step = (width - 2 * pad) / (len(values) - 1) if len(values) > 1 else 0
+
+        def x(index):
+            return pad + index * step if len(values) > 1 else width / 2
+
+        def y(value):
+            if high == low:
+                return height / 2
+            return height - pad - (value - low) / (high - low) * (height - 2 * pad)
+
+        points = [None if value is None else (x(index), y(value)) for index, value in enumerate(floats)]
+        for run in _runs(points):
+            if len(run) == 1:  # a figure with gaps either side: a dot, or it would not show at all
+                shapes.append(f'<circle cx="{_number(run[0][0])}" cy="{_number(run[0][1])}" r="2" fill="{VALUE_COLOUR}"/>')
+            else:
+                coordinates = " ".join(f"{_number(px)},{_number(py)}" for px, py in run)
+                shapes.append(
+                    f'<polyline points="{coordinates}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2" '
+                    'stroke-linejoin="round" stroke-linecap="round"/>'
+                )
+        latest = points[known[-1][0]]
+        shapes.append(
+            f'<circle cx="{_number(latest[0])}" cy="{_number(latest[1])}" r="3" fill="{TEXT_COLOUR}"/>'
+        )
+    else:
+        shapes.append(
+            f'<line x1="{pad}" y1="{height / 2}" x2="{width - pad}" y2="{height / 2}" stroke="{GRID_COLOUR}" '
+            'stroke-width="1" stroke-dasharray="2 3"/>'
+        )
+    label = _text(label)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-sparkline" role="img" aria-label="{label}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"><title>{label}</title>{"".join(shapes)}</svg>'
+    )
+
+
+def _nice_step(span, ticks=5):
+    """A round step (1, 2 or 5 times a power of ten) that divides `span` into about `ticks` parts."""
+    raw = span / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for multiple in (1, 2, 5, 10):
+        if raw <= multiple * power:
+            return multiple * power
+    return 10 * power
+
+
+def _tick_places(step):
+    """Decimal places enough for the axis ticks to read differently: none for whole steps, one for 0.5."""
+    return 0 if step >= 1 else min(3, -math.floor(math.log10(step)))
+
+
+def line_chart(points, target_line, minimum_line, unit, decimal_places, title, *, value_label="Value",
+               breaks=(), width=720, height=360):
+    """The figures of an indicator period by period, with its target and minimum standard.
+
+    `points`: (period label, value or None), oldest first; `target_line`, `minimum_line`: the target and
+    minimum standard of each of those periods (None where not set), or None for no line. Targets are set
+    per financial year, so they are drawn as steps across each period, not as slopes between years.
+    The value is a solid line with round markers, the target dashed, the minimum standard dotted, each
+    named in the legend in words. `breaks`: the indexes of points the line does not join to the one before
+    (a year-to-date figure restarts each April: a line from March down to April would read as a fall).
+    Returns "" when there are no points (the page says so in words).
+    """
+    points = list(points)
+    if not points:
+        return mark_safe("")
+    labels = [label for label, _ in points]
+    values = _floats(value for _, value in points)
+    targets = _floats(target_line or [None] * len(points))
+    minimums = _floats(minimum_line or [None] * len(points))
+    left, right, top, bottom = 80, 20, 96, height - 60
+    plot_width, plot_height = width - left - right, bottom - top
+    slot = plot_width / len(points)
+    everything = [value for value in values + targets + minimums if value is not None]
+
+    def tick_text(value, places):
+        # "27%" and "£1,200" are short; "80 per 10,000" on every tick is not: the axis title names the unit.
+        short = unit if unit in (figures.PERCENT, figures.MONEY) else figures.NUMBER
+        return figures.format_figure(Decimal(str(value)), short, places)
+
+    parts = []
+    if everything:
+        low, high = min(everything), max(everything)
+        if low == high:
+            low, high = low - (abs(low) * 0.1 or 1), high + (abs(high) * 0.1 or 1)
+        step = _nice_step(high - low)
+        low, high = math.floor(low / step) * step, math.ceil(high / step) * step
+        places = _tick_places(step)
+        for index in range(round((high - low) / step) + 1):
+            tick = low + index * step
+            ty = bottom - (tick - low) / (high - low) * plot_height
+            parts.append(
+                f'<line x1="{left}" y1="{_number(ty)}" x2="{width - right}" y2="{_number(ty)}" stroke="{GRID_COLOUR}" stroke-width="1"/>'
+                f'<text x="{left - 8}" y="{_number(ty + 5)}" text-anchor="end" font-size="14" fill="{TEXT_COLOUR}" {FONT}>'
+                f"{_text(tick_text(round(tick, 6), places))}</text>"
+            )
+
+        def y(value):
+            return bottom - (value - low) / (high - low) * plot_height
+    else:
+        def y(value):  # no figure, target or minimum standard: nothing is drawn against it
+            return bottom
+
+    # Axes and their titles.
+    parts.append(
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{bottom}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+        f'<line x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}" stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+        f'<text x="{left + plot_width / 2}" y="{height - 12}" text-anchor="middle" font-size="14" fill="{TEXT_COLOUR}" {FONT}>Period</text>'
+        f'<text x="10" y="{top - 14}" font-size="14" fill="{TEXT_COLOUR}" {FONT}>{_text(UNIT_NAMES.get(unit, unit))}</text>'
+    )
+    # Period labels, thinned so they never overlap (about 80px each).
+    every = max(1, math.ceil(len(points) / max(1, plot_width // 80)))
+    for index, label in enumerate(labels):
+        if index % every == 0:
+            cx = left + (index + 0.5) * slot
+            parts.append(
+                f'<text x="{_number(cx)}" y="{bottom + 22}" text-anchor="middle" font-size="14" fill="{TEXT_COLOUR}" {FONT}>{_text(label)}</text>'
+            )
+
+    def steps(line, colour, dash):
+        path, previous = [], None
+        for index, value in enumerate(line):
+            if value is None:
+                previous = None
+                continue
+            x_from, x_to, vy = left + index * slot, left + (index + 1) * slot, _number(y(value))
+            path.append(f"M{_number(x_from)} {vy}H{_number(x_to)}" if previous is None else f"V{vy}H{_number(x_to)}")
+            previous = value
+        if path:
+            parts.append(
+                f'<path d="{"".join(path)}" fill="none" stroke="{colour}" stroke-width="2" stroke-dasharray="{dash}"/>'
+            )
+
+    steps(targets, TARGET_COLOUR, TARGET_DASH)
+    steps(minimums, MINIMUM_COLOUR, MINIMUM_DASH)
+    centres = [None if value is None else (left + (index + 0.5) * slot, y(value)) for index, value in enumerate(values)]
+    joined = []
+    for index, centre in enumerate(centres):
+        if index in breaks:
+            joined.append(None)
+        joined.append(centre)
+    for run in _runs(joined):
+        if len(run) > 1:
+            coordinates = " ".join(f"{_number(px)},{_number(py)}" for px, py in run)
+            parts.append(f'<polyline points="{coordinates}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="3" stroke-linejoin="round"/>')
+    for centre in centres:
+        if centre is not None:
+            parts.append(
+                f'<circle cx="{_number(centre[0])}" cy="{_number(centre[1])}" r="4" fill="{VALUE_COLOUR}" stroke="#ffffff" stroke-width="1"/>'
+            )
+
+    # The legend: a sample of each line and its name in words, pattern included.
+    legend = [
+        (f'<line x1="0" y1="0" x2="30" y2="0" stroke="{VALUE_COLOUR}" stroke-width="3"/><circle cx="15" cy="0" r="4" fill="{VALUE_COLOUR}"/>',
+         f"{value_label} (solid line, round markers)"),
+    ]
+    if any(value is not None for value in targets):
+        legend.append((f'<line x1="0" y1="0" x2="30" y2="0" stroke="{TARGET_COLOUR}" stroke-width="2" stroke-dasharray="{TARGET_DASH}"/>',
+                       "Target (dashed line)"))
+    if any(value is not None for value in minimums):
+        legend.append((f'<line x1="0" y1="0" x2="30" y2="0" stroke="{MINIMUM_COLOUR}" stroke-width="2" stroke-dasharray="{MINIMUM_DASH}"/>',
+                       "Minimum standard (dotted line)"))
+    for row, (sample, name) in enumerate(legend):
+        ly = 16 + row * 18
+        parts.append(
+            f'<g transform="translate({left} {ly})">{sample}'
+            f'<text x="38" y="5" font-size="14" fill="{TEXT_COLOUR}" {FONT}>{_text(name)}</text></g>'
+        )
+
+    known = [(label, value) for label, value in points if value is not None]
+    description = f"{title}. {len(points)} period{'s' if len(points) != 1 else ''} from {labels[0]} to {labels[-1]}"
+    if known:
+        latest_label, latest_value = known[-1]
+        latest_index = labels.index(latest_label) if latest_label in labels else len(points) - 1
+        description += f"; latest {value_label.lower()} {figures.format_figure(latest_value, unit, decimal_places)} ({latest_label})"
+        target, minimum = (target_line or [None] * len(points))[latest_index], (minimum_line or [None] * len(points))[latest_index]
+        description += "; target " + ("not set" if target is None else figures.format_figure(target, unit, decimal_places))
+        description += ", minimum standard " + (
+            "not set" if minimum is None else figures.format_figure(minimum, unit, decimal_places)
+        )
+    else:
+        description += "; no figures"
+    description += ". The figures are in the table below the chart."
+    description = _text(description)
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-line-chart" role="img" aria-label="{description}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"><title>{description}</title>{"".join(parts)}</svg>'
+    )

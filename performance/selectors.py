@@ -1,0 +1,705 @@
+"""The reads of the performance pages: the dashboard of indicators as at a month, one indicator's
+page, and the counts on a manager's home page.
+
+Everything reads the stored figures (`state.py` keeps one `Figure` row per indicator and month), so
+each read is a fixed number of queries whatever the number of indicators and readings: the
+dashboard joins each indicator to its figure of the month (a FilteredRelation), counts and pages in
+SQL, and reads the sparklines of the page's indicators in one more query.
+
+Who sees which indicators (`visible_indicators`), kept simple on purpose:
+- admins see every indicator;
+- managers the indicators of the units they answer for (`roles.managed_unit_ids`: their unit and
+  every unit below it);
+- officers the indicators of their own unit and the units below it (`roles.own_unit_ids`);
+- anyone the indicators they are the accountable manager for (`accountable__user`), wherever they sit;
+- an indicator with no organisation unit belongs to no division, so only admins and the managers of
+  a directorate (a unit with no parent) see it.
+"""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, F, FilteredRelation, Min, Q, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+
+from core import roles
+from core.models import OrganisationUnit
+from core.periods import Month, months_elapsed_in_financial_year, parse_period, period_for
+from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
+
+from . import charts, figures, state
+from .models import Benchmark, Figure, Indicator, Reading, Target, period_of
+
+INDICATORS_PER_PAGE = 100
+TREND_MONTHS = 12
+# The colours an indicator can have (seed 001, 4.3), worst first as committee papers list them; no Blue.
+INDICATOR_COLOURS = (RED, AMBER, GREEN, GREY)
+RATED_FIGURE_LABELS = {figures.VALUE: "value", figures.YTD: "YTD", figures.ROLLING12: "rolling 12"}
+RATED_FIGURE_NAMES = {figures.VALUE: "Value", figures.YTD: "Year to date", figures.ROLLING12: "Rolling 12 months"}
+NO_DOMAIN = "Other indicators"
+
+
+def no_figures_reason(month):
+    """Why an indicator with no stored figure for `month` is not rated: no period of it had ended with a reading."""
+    return f"no value has been reported by {month.name}"
+
+
+# --- Who sees what -------------------------------------------------------------------------------
+
+
+def visible_indicators(user, queryset=None):
+    """`queryset` (every indicator when None) narrowed to those `user` may see: the rule in the module docstring."""
+    queryset = Indicator.objects.all() if queryset is None else queryset
+    if roles.is_admin(user):
+        return queryset
+    if not roles.is_active(user):
+        return queryset.none()
+    manager = roles.is_manager(user)
+    units = roles.managed_unit_ids(user) if manager else roles.own_unit_ids(user)
+    rule = Q(accountable__user=user)
+    if units:
+        rule |= Q(unit_owner_id__in=units)
+    profile = roles.profile_of(user)
+    if manager and profile.unit_id and profile.unit.parent_id is None:
+        rule |= Q(unit_owner__isnull=True)
+    return queryset.filter(rule)
+
+
+# --- Months that can be shown --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthChoice:
+    """The month a page shows, the months it could show (newest first), and what is wrong with the one asked for."""
+
+    month: Month | None
+    months: tuple = ()
+    error: str = ""
+    asked: str = ""  # the text asked for, to show back in the field
+
+
+def available_months():
+    """From the earliest stored figure's month up to the horizon (`state.horizon()`), newest first."""
+    last = state.horizon()
+    first = Figure.objects.aggregate(first=Min("month"))["first"]
+    if last is None or first is None:
+        return ()
+    month, months = last, []
+    while month >= Month.of(first):
+        months.append(month)
+        month = month.shift(-1)
+    return tuple(months)
+
+
+def choose_month(text):
+    """The month `text` (YYYY-MM) names, the horizon when it is blank. An unreadable month, a quarter or a
+    year, or a month with no figures is an error in words, never a silent fall-back to another month."""
+    months = available_months()
+    text = (text or "").strip()
+    if not text:
+        return MonthChoice(months[0] if months else None, months)
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    try:
+        month = parse_period(text)
+    except ValueError:
+        return MonthChoice(None, months, f"Enter a month as a year and month, like 2013-09 (you entered “{shown}”)", text)
+    if not isinstance(month, Month):
+        return MonthChoice(None, months, f"Enter a month, like 2013-09, not a quarter or a year (you entered “{shown}”)", text)
+    if not months:
+        return MonthChoice(None, months, f"There are no figures yet, so there are none for {month.name}", text)
+    if month not in months:
+        return MonthChoice(
+            None, months,
+            f"Choose a month from {months[-1].name} to {months[0].name}: there are no figures for {month.name}", text,
+        )
+    return MonthChoice(month, months, "", text)
+
+
+# --- The dashboard ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RagCounts:
+    """Indicators counted by colour at a month; one with no figure that month counts as Not rated."""
+
+    red: int = 0
+    amber: int = 0
+    green: int = 0
+    grey: int = 0
+
+    @property
+    def total(self):
+        return self.red + self.amber + self.green + self.grey
+
+    @property
+    def tiles(self):
+        """(colour, label, count), worst first."""
+        return [(colour, COLOUR_LABELS[colour], getattr(self, colour)) for colour in INDICATOR_COLOURS]
+
+
+def _format(value, unit, decimal_places):
+    return figures.format_figure(value, unit, decimal_places)
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator on the dashboard as at a month (its stored Figure of that month)."""
+
+    pk: int
+    code: str
+    name: str
+    unit: str
+    decimal_places: int
+    polarity: str
+    rated_figure: str
+    domain: str
+    period: object  # the Month, Quarter or FinancialYear answering for the month; None with no figure
+    value: Decimal | None
+    rated_value: Decimal | None
+    target: Decimal | None
+    minimum_standard: Decimal | None
+    rag: Rag
+    direction: str
+    previous_period: object
+    direction_on_last_year: str
+    last_year_period: object
+    annual_target: Decimal | None = None  # set when the target shown is a year-to-date share of it
+    months_elapsed: int | None = None
+    profiled: bool = False
+    trend: tuple = ()  # the rated figure of each period in the last 12 months, oldest first; None for a gap
+
+    def _text(self, value):
+        return _format(value, self.unit, self.decimal_places)
+
+    @property
+    def value_text(self):
+        return self._text(self.value)
+
+    @property
+    def rated_text(self):
+        return self._text(self.rated_value)
+
+    @property
+    def rated_label(self):
+        return RATED_FIGURE_LABELS[self.rated_figure]
+
+    @property
+    def target_text(self):
+        return "no target" if self.target is None else self._text(self.target)
+
+    @property
+    def minimum_standard_text(self):
+        return "none set" if self.minimum_standard is None else self._text(self.minimum_standard)
+
+    @property
+    def pro_rated(self):
+        """How the target shown was worked out from the annual one, in words; "" when it is the annual target."""
+        if self.annual_target is None or self.months_elapsed is None:
+            return ""
+        how = ", by the monthly profile" if self.profiled else ""
+        return f"year to date: {self.months_elapsed} of 12 months of {self._text(self.annual_target)}{how}"
+
+    @property
+    def arrow(self):
+        return _arrow(self.direction, self.polarity)
+
+    @property
+    def direction_words(self):
+        return _direction_words(self.direction, self.previous_period)
+
+    @property
+    def direction_on_last_year_words(self):
+        return _direction_words(self.direction_on_last_year, self.last_year_period) if self.direction_on_last_year else ""
+
+    @property
+    def sparkline(self):
+        return charts.sparkline(self.trend, self.polarity, unit=self.unit, decimal_places=self.decimal_places)
+
+
+def _arrow(direction, polarity):
+    """Which way the figure moved: up or down; the words beside it say whether that is better."""
+    if direction == figures.SAME:
+        return "→"
+    if direction not in (figures.BETTER, figures.WORSE):
+        return ""
+    went_up = (direction == figures.BETTER) == (polarity == figures.HIGHER)
+    return "↑" if went_up else "↓"
+
+
+def _direction_words(direction, period):
+    if not direction or period is None:
+        return "no earlier figure to compare"
+    if direction == figures.SAME:
+        return f"no change since {period.name}"
+    return f"{direction} than {period.name}"
+
+
+@dataclass(frozen=True)
+class DomainGroup:
+    name: str
+    rows: tuple
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    month: Month | None
+    months: tuple
+    counts: RagCounts
+    groups: tuple
+    page: object  # a django.core.paginator.Page of the rows' values, for includes/pagination.html
+
+    @property
+    def count(self):
+        return self.page.paginator.count if self.page is not None else 0
+
+
+def domains_of(user):
+    """The domains of the indicators `user` sees, in order, for the filter."""
+    return list(visible_indicators(user).order_by("domain").values_list("domain", flat=True).distinct())
+
+
+def filtered_indicators(user, unit=None, domain="", rag="", month=None):
+    """The indicators `user` sees, of `unit` and the units below it, of `domain`, and rated `rag` at
+    `month` (the dashboard's filters, for its download)."""
+    indicators = visible_indicators(user)
+    if unit:
+        indicators = indicators.filter(unit_owner_id__in=OrganisationUnit.objects.subtree_ids(unit))
+    if domain:
+        indicators = indicators.filter(domain=domain)
+    if rag and month is not None:
+        # A subquery, so that whoever reads these can join the figures of the month again.
+        indicators = indicators.filter(pk__in=with_figure_at(Indicator.objects.all(), month).filter(colour=rag).values("pk"))
+    return indicators
+
+
+def with_figure_at(indicators, month):
+    """`indicators` each joined to its stored Figure of `month` (at most one: one figure a month), as `at`,
+    with `colour` its RAG colour or Not rated when there is no figure that month."""
+    return indicators.annotate(
+        at=FilteredRelation("figures", condition=Q(figures__month=month.start)),
+        colour=Coalesce(F("at__rag_colour"), Value(GREY)),
+    )
+
+
+def rag_counts(indicators, month):
+    """`indicators` counted by colour at `month`, in one query."""
+    counted = with_figure_at(indicators, month).aggregate(
+        **{colour: Count("pk", filter=Q(colour=colour)) for colour in INDICATOR_COLOURS}
+    )
+    return RagCounts(**counted)
+
+
+ROW_FIELDS = (
+    "pk", "code", "name", "unit", "decimal_places", "polarity", "frequency", "aggregation", "rated_figure", "domain",
+    "at__period_start", "at__value", "at__rated_value", "at__target", "at__minimum_standard", "at__rag_colour",
+    "at__rag_reason", "at__direction", "at__direction_on_last_year", "colour",
+)
+
+
+def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
+    """The dashboard as at `month` of the indicators `user` sees, narrowed to `unit` (and the units below
+    it), `domain` and `rag` (a colour; "grey" also takes those with no figure that month).
+
+    The RAG tiles count the indicators of the unit and domain whatever `rag` is, so that each tile can
+    link to its colour. `months` (from `choose_month`) saves reading the range again.
+    """
+    months = available_months() if months is None else months
+    indicators = filtered_indicators(user, unit, domain)
+    if month is None:
+        return Dashboard(month, months, RagCounts(), (), None)
+    counts = rag_counts(indicators, month)
+    shown = with_figure_at(indicators, month)
+    if rag:
+        shown = shown.filter(colour=rag)
+    # The tiles have counted the rows already: the paginator need not count them again.
+    count = counts.total if not rag else getattr(counts, rag, 0)
+    paginator = CountedPaginator(shown.order_by("domain", "code").values(*ROW_FIELDS), INDICATORS_PER_PAGE, count)
+    current = paginator.get_page(page)
+    values = list(current.object_list)
+    ids = [row["pk"] for row in values]
+    trends = _trends(values, month)
+    annual = _annual_targets(ids)
+    rows = [_row(values_row, month, trends.get(values_row["pk"], ()), annual) for values_row in values]
+    groups = []
+    for row in rows:
+        name = row.domain or NO_DOMAIN
+        if groups and groups[-1][0] == name:
+            groups[-1][1].append(row)
+        else:
+            groups.append((name, [row]))
+    return Dashboard(
+        month, months, counts, tuple(DomainGroup(name, tuple(group)) for name, group in groups), current
+    )
+
+
+class CountedPaginator(Paginator):
+    """A paginator told how many items there are, so that it does not ask the database again."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its cached value
+
+
+def _trends(values, month):
+    """{indicator id: the rated figure of each period answering in the 12 months to `month`}, in one query.
+
+    One point a period: a quarterly indicator answers three months with the same quarter, so its line
+    has 4 points, an annual one 1. A month with no stored figure is a gap (None)."""
+    first = month.shift(1 - TREND_MONTHS)
+    stored = {}
+    for indicator_id, figure_month, rated_value in Figure.objects.filter(
+        indicator_id__in=[row["pk"] for row in values], month__gte=first.start, month__lte=month.start
+    ).values_list("indicator_id", "month", "rated_value"):
+        stored[(indicator_id, figure_month)] = rated_value
+    trends = {}
+    for row in values:
+        points = {}
+        for n in range(TREND_MONTHS):
+            each = first.shift(n)
+            period = period_for(row["frequency"], each)
+            key = (row["pk"], each.start)
+            if key in stored:
+                points[period] = stored[key]
+            else:
+                points.setdefault(period, None)
+        trends[row["pk"]] = tuple(points[period] for period in sorted(points))
+    return trends
+
+
+def _annual_targets(ids):
+    """{(indicator id, financial year): (target, monthly profile or None)} of the page's indicators, in one query."""
+    return {
+        (indicator_id, year): (target, profile)
+        for indicator_id, year, target, profile in Target.objects.filter(indicator_id__in=ids).values_list(
+            "indicator_id", "financial_year", "target", "monthly_profile"
+        )
+    }
+
+
+def _row(values, month, trend, annual):
+    has_figure = values["at__period_start"] is not None
+    period = period_of(values["frequency"], values["at__period_start"]) if has_figure else None
+    target = values["at__target"]
+    annual_target, months_elapsed, profiled = None, None, False
+    if period is not None and target is not None:
+        annual_target, profile = annual.get((values["pk"], period.financial_year.first_year), (None, None))
+        # The target applied differs from the year's when a year-to-date sum is rated against its share
+        # (figures.figures_for): say how it was worked out.
+        if annual_target is not None and annual_target != target:
+            months_elapsed, profiled = months_elapsed_in_financial_year(period.end), bool(profile)
+        else:
+            annual_target = None
+    if has_figure:
+        rag = Rag(values["at__rag_colour"], values["at__rag_reason"])
+    else:
+        rag = Rag(GREY, no_figures_reason(month))
+    last_year = None
+    if period is not None:
+        last_year = period.shift(-figures.PERIODS_IN_A_YEAR[period.kind])
+    return IndicatorRow(
+        pk=values["pk"], code=values["code"], name=values["name"], unit=values["unit"],
+        decimal_places=values["decimal_places"], polarity=values["polarity"], rated_figure=values["rated_figure"],
+        domain=values["domain"], period=period, value=values["at__value"], rated_value=values["at__rated_value"],
+        target=target, minimum_standard=values["at__minimum_standard"], rag=rag,
+        direction=values["at__direction"] or "", previous_period=period.shift(-1) if period else None,
+        direction_on_last_year=values["at__direction_on_last_year"] or "", last_year_period=last_year,
+        annual_target=annual_target, months_elapsed=months_elapsed, profiled=profiled, trend=trend,
+    )
+
+
+# --- The home page ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeSummary:
+    month: Month
+    counts: RagCounts
+
+
+def summary_for_home(user):
+    """The RAG counts of the latest month (the horizon) over the indicators `user` sees; None with no figures."""
+    month = state.horizon()
+    if month is None:
+        return None
+    return HomeSummary(month, rag_counts(visible_indicators(user), month))
+
+
+# --- One indicator's page -------------------------------------------------------------------------
+
+
+def plain_number(value):
+    """A stored figure without its padding zeros (27.000000 is 27, 27.500000 is 27.5); None stays None.
+
+    Never in exponent form: Decimal's normalize() makes 1500 "1.5E+3", which a spreadsheet may not read."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.normalize()
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A row of figures in an indicator's unit, with each figure's text as people read it ("27.0%")."""
+
+    unit: str
+    decimal_places: int
+
+    def _text(self, value, missing="no value"):
+        return missing if value is None else _format(value, self.unit, self.decimal_places)
+
+
+@dataclass(frozen=True)
+class ReadingRow(Shown):
+    period: object
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    provisional: bool
+    note: str
+
+    @property
+    def value_text(self):
+        return self._text(self.value)
+
+    @property
+    def numerator_text(self):
+        return "" if self.numerator is None else f"{plain_number(self.numerator):,}"
+
+    @property
+    def denominator_text(self):
+        return "" if self.denominator is None else f"{plain_number(self.denominator):,}"
+
+
+@dataclass(frozen=True)
+class TargetRow(Shown):
+    year: object
+    target: Decimal | None
+    minimum_standard: Decimal | None
+    profiled: bool
+
+    @property
+    def target_text(self):
+        return self._text(self.target, "not set")
+
+    @property
+    def minimum_standard_text(self):
+        return self._text(self.minimum_standard, "not set")
+
+
+@dataclass(frozen=True)
+class PeriodRow(Shown):
+    """One period of the chart and its data table: the figures stored for the first month it answered."""
+
+    period: object
+    value: Decimal | None
+    ytd: Decimal | None
+    rolling_12: Decimal | None
+    rated_value: Decimal | None
+    target: Decimal | None
+    minimum_standard: Decimal | None
+    rag: Rag
+
+    @property
+    def value_text(self):
+        return self._text(self.value)
+
+    @property
+    def rated_text(self):
+        return self._text(self.rated_value)
+
+    @property
+    def target_text(self):
+        return self._text(self.target, "not set")
+
+    @property
+    def minimum_standard_text(self):
+        return self._text(self.minimum_standard, "not set")
+
+
+@dataclass(frozen=True)
+class BenchmarkRow(Shown):
+    name: str
+    value: Decimal | None
+    rank: int | None  # None: no value to rank
+    is_home: bool = False
+
+    @property
+    def value_text(self):
+        return self._text(self.value)
+
+
+@dataclass(frozen=True)
+class BenchmarkTable:
+    period: object
+    rows: tuple
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    pk: int
+    number: str
+    text: str
+    plan: str
+    rag: Rag
+    url: str
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    indicator: Indicator
+    month: Month | None
+    current: IndicatorRow | None  # the figures as at `month`, as the dashboard shows them
+    readings: tuple
+    targets: tuple
+    periods: tuple
+    benchmarks: BenchmarkTable | None
+    actions: tuple
+
+    @property
+    def rated_figure_name(self):
+        return RATED_FIGURE_NAMES[self.indicator.rated_figure]
+
+    @property
+    def shows_rated_column(self):
+        """Whether the table needs a column for the rated figure: it is the period's value otherwise."""
+        return self.indicator.rated_figure != figures.VALUE
+
+    @property
+    def is_ratio(self):
+        return self.indicator.aggregation == figures.RATIO
+
+    @property
+    def chart(self):
+        indicator = self.indicator
+        return charts.line_chart(
+            [(row.period.label, row.rated_value) for row in self.periods],
+            [row.target for row in self.periods],
+            [row.minimum_standard for row in self.periods],
+            indicator.unit, indicator.decimal_places,
+            f"{indicator.code} {indicator.name}: {self.rated_figure_name.lower()} by period",
+            value_label=self.rated_figure_name, breaks=self.year_starts if indicator.rated_figure == figures.YTD else (),
+        )
+
+    @property
+    def year_starts(self):
+        """The indexes of the periods that begin a financial year (after the first period shown)."""
+        return {
+            index for index, row in enumerate(self.periods)
+            if index and row.period.financial_year != self.periods[index - 1].period.financial_year
+        }
+
+
+def indicator_page(indicator, month=None):
+    """Everything the indicator page shows as at `month` (the horizon when None): its readings, targets,
+    figures period by period for the chart, the latest benchmarking, and the actions linked to it.
+
+    A fixed number of queries (one for each list) whatever the length of its history."""
+    month = month or state.horizon()
+    shown = (indicator.unit, indicator.decimal_places)
+    readings = Reading.objects.filter(indicator=indicator).order_by("period_start")
+    stored = Figure.objects.filter(indicator=indicator).order_by("month")
+    if month is not None:
+        readings = readings.filter(period_start__lte=month.start)
+        stored = stored.filter(month__lte=month.start)
+    reading_rows = tuple(
+        ReadingRow(*shown, indicator.period_of(reading.period_start), reading.value, reading.numerator,
+                   reading.denominator, reading.provisional, reading.note)
+        for reading in readings
+        # A quarter or a year that has not ended by the month is not known yet (DOMAIN.md "As at" a date).
+        if month is None or indicator.period_of(reading.period_start).end <= month.end
+    )
+    target_rows = tuple(
+        TargetRow(*shown, target.year, target.target, target.minimum_standard, bool(target.monthly_profile))
+        for target in Target.objects.filter(indicator=indicator).order_by("financial_year")
+    )
+    periods, current = {}, None
+    for figure in stored:
+        period = indicator.period_of(figure.period_start)
+        # A quarterly or annual indicator answers several months with one period: its first month stands for it.
+        periods.setdefault(period, PeriodRow(
+            *shown, period, figure.value, figure.ytd, figure.rolling_12, figure.rated_value, figure.target,
+            figure.minimum_standard, figure.rag,
+        ))
+        if month is not None and figure.month == month.start:
+            current = figure
+    annual = {(indicator.pk, row.year.first_year): (row.target, row.profiled) for row in target_rows}
+    current_row = _current_row(indicator, month, current, annual) if month is not None else None
+    return IndicatorPage(
+        indicator=indicator, month=month, current=current_row, readings=reading_rows, targets=target_rows,
+        periods=tuple(periods[period] for period in sorted(periods)),
+        benchmarks=_benchmarks(indicator, month, {row.period.start: row.value for row in reading_rows}),
+        actions=_actions(indicator),
+    )
+
+
+def _current_row(indicator, month, figure, annual):
+    values = {
+        "pk": indicator.pk, "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
+        "decimal_places": indicator.decimal_places, "polarity": indicator.polarity,
+        "frequency": indicator.frequency, "rated_figure": indicator.rated_figure, "domain": indicator.domain,
+        "at__period_start": None, "at__value": None, "at__rated_value": None, "at__target": None,
+        "at__minimum_standard": None, "at__rag_colour": None, "at__rag_reason": None, "at__direction": "",
+        "at__direction_on_last_year": "",
+    }
+    if figure is not None:
+        values |= {
+            "at__period_start": figure.period_start, "at__value": figure.value, "at__rated_value": figure.rated_value,
+            "at__target": figure.target, "at__minimum_standard": figure.minimum_standard,
+            "at__rag_colour": figure.rag_colour, "at__rag_reason": figure.rag_reason,
+            "at__direction": figure.direction, "at__direction_on_last_year": figure.direction_on_last_year,
+        }
+    return _row(values, month, (), annual)
+
+
+def _benchmarks(indicator, month, own_values):
+    """The comparator councils' values for the latest period benchmarked (by `month`), with the council's
+    own reading for that period beside them, ranked best first by the indicator's polarity."""
+    benchmarks = Benchmark.objects.filter(indicator=indicator)
+    if month is not None:
+        benchmarks = benchmarks.filter(period_start__lte=month.start)
+    # One query, every period's: an indicator has a few comparators a year, and the page stays one query
+    # whether it has benchmarks or not.
+    found = list(benchmarks.values_list("period_start", "comparator__name", "value"))
+    if not found:
+        return None
+    latest = max(period_start for period_start, _, _ in found)
+    rows = [(name, value, False) for period_start, name, value in found if period_start == latest]
+    rows.append((settings.COUNCIL_NAME, own_values.get(latest), True))
+    return BenchmarkTable(indicator.period_of(latest), tuple(rank(rows, indicator.polarity, indicator.unit, indicator.decimal_places)))
+
+
+def rank(rows, polarity, unit, decimal_places):
+    """BenchmarkRows of (name, value, is_home), best first by `polarity`; equal values as shown share a rank
+    (1, 2, 2, 4), and a council with no value is listed last, unranked."""
+
+    def shown(value):
+        return value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)  # as figures.py shows them
+
+    valued = sorted(
+        (row for row in rows if row[1] is not None),
+        key=lambda row: (-shown(row[1]) if polarity == figures.HIGHER else shown(row[1]), row[0]),
+    )
+    ranked, previous, place = [], None, 0
+    for position, (name, value, is_home) in enumerate(valued, start=1):
+        if previous is None or shown(value) != previous:
+            place, previous = position, shown(value)
+        ranked.append(BenchmarkRow(unit, decimal_places, name, value, place, is_home))
+    ranked += [BenchmarkRow(unit, decimal_places, name, None, None, is_home) for name, value, is_home in rows if value is None]
+    return ranked
+
+
+def _actions(indicator):
+    """The actions whose measurable indicator this is, with their stored RAG (`actionplans.state`)."""
+    actions = indicator.actions.select_related("plan").order_by("plan__title", "sort_key").only(
+        "pk", "number", "text", "rag_colour", "rag_reason", "plan__title"
+    )
+    return tuple(
+        ActionRow(action.pk, action.number, action.text, action.plan.title, Rag(action.rag_colour, action.rag_reason),
+                  reverse("action_detail", args=[action.pk]))
+        for action in actions
+    )
