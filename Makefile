@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast css check-deploy benchmark benchmark-scale rerate clean
+.PHONY: setup run test test-fast css check-deploy benchmark benchmark-scale benchmark-indicators benchmark-at rerate clean
 
 setup: $(VENV)/.installed node_modules/.installed static/build/app.css
 	$(PY) manage.py migrate --noinput
@@ -49,11 +49,19 @@ check-deploy: $(VENV)/.installed
 benchmark: $(VENV)/.installed
 	$(PY) scripts/benchmark.py
 
-# 300 plans, 30,000 actions on SQLite, then on PostgreSQL when one answers (README "Speed at county scale").
+# 300 plans, 30,000 actions, then 2,000 indicators with 240,000 readings, on SQLite, then on PostgreSQL
+# when one answers (README "Tests").
 benchmark-scale: $(VENV)/.installed
-	$(PY) scripts/benchmark.py --scale county
+	$(MAKE) --no-print-directory benchmark-at SCALE=county
+	$(MAKE) --no-print-directory benchmark-at SCALE=indicators
+
+benchmark-indicators: $(VENV)/.installed
+	$(MAKE) --no-print-directory benchmark-at SCALE=indicators
+
+benchmark-at:
+	$(PY) scripts/benchmark.py --scale $(SCALE)
 	@if $(PY) -c 'import psycopg2; psycopg2.connect("postgres://postgres@127.0.0.1:5432/postgres", connect_timeout=3).close()' 2>/dev/null; then \
-	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/plans_benchmark $(PY) scripts/benchmark.py --scale county; \
+	  DATABASE_URL=postgres://postgres@127.0.0.1:5432/plans_benchmark $(PY) scripts/benchmark.py --scale $(SCALE); \
 	else echo "No PostgreSQL on 127.0.0.1:5432: benchmarked on SQLite only."; fi
 
 clean:

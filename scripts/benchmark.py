@@ -49,7 +49,11 @@ def throwaway_postgres(url):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--actions", type=int, default=5000)
-    parser.add_argument("--scale", choices=["county"], help="county: 300 plans, 30,000 actions (scripts/benchmark_scale.py)")
+    parser.add_argument(
+        "--scale", choices=["county", "indicators"],
+        help="county: 300 plans, 30,000 actions (scripts/benchmark_scale.py); "
+        "indicators: 2,000 indicators, 240,000 readings (scripts/benchmark_indicators.py)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look into it")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="plans-bench-")
@@ -62,8 +66,8 @@ def main():
 
     django.setup()
     try:
-        if args.scale == "county":
-            county(drop)
+        if args.scale:
+            scale(args.scale)
         else:
             single_plan(args)
     finally:
@@ -73,17 +77,19 @@ def main():
             drop()
 
 
-def county(drop):
+def scale(name):
     from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
 
+    import benchmark_indicators
     import benchmark_scale
 
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("migrate", verbosity=0)
-    print(f"County scale on {connection.vendor}")
-    benchmark_scale.run(print_line=lambda label, value: print(f"{label:48} {value}", flush=True))
+    print(f"{'County' if name == 'county' else 'Indicator'} scale on {connection.vendor}")
+    module = benchmark_scale if name == "county" else benchmark_indicators
+    module.run(print_line=lambda label, value: print(f"{label:48} {value}", flush=True))
 
 
 def single_plan(args):
