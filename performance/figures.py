@@ -98,6 +98,14 @@ def combine(readings, aggregation, unit=NUMBER):
     raise ValueError(f"An indicator's aggregation is sum, ratio, mean or latest, not {aggregation!r}")
 
 
+def ratio_value(numerator, denominator, unit):
+    """A reading's value from its numerator and denominator, scaled to the unit (27 of 100 is 27%); None
+    when the denominator is missing or 0."""
+    if numerator is None or not denominator:
+        return None
+    return _decimal(numerator) / _decimal(denominator) * SCALE.get(unit, Decimal(1))
+
+
 def year_to_date(series, period, aggregation, unit=NUMBER):
     """The periods of `period`'s financial year from its first up to `period`, combined.
 

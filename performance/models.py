@@ -151,6 +151,12 @@ class Reading(models.Model):
     def period(self):
         return self.indicator.period_of(self.period_start)
 
+    def save(self, *args, **kwargs):
+        # Entered as counts (in admin too): the value is worked out from them, as the importer and data entry do.
+        if self.value is None and self.denominator:
+            self.value = round(figures.ratio_value(self.numerator, self.denominator, self.indicator.unit), 6)
+        super().save(*args, **kwargs)
+
     def as_figure_reading(self):
         return figures.Reading(value=self.value, numerator=self.numerator, denominator=self.denominator)
 

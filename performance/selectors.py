@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FilteredRelation, Min, Q, Value
+from django.db.models import Count, F, FilteredRelation, Max, Min, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -82,12 +82,11 @@ class MonthChoice:
 
 
 def available_months():
-    """From the earliest stored figure's month up to the horizon (`state.horizon()`), newest first."""
-    last = state.horizon()
-    first = Figure.objects.aggregate(first=Min("month"))["first"]
-    if last is None or first is None:
+    """From the earliest stored figure's month up to the latest (the horizon), newest first."""
+    found = Figure.objects.aggregate(first=Min("month"), last=Max("month"))
+    if found["last"] is None:
         return ()
-    month, months = last, []
+    first, month, months = found["first"], Month.of(found["last"]), []
     while month >= Month.of(first):
         months.append(month)
         month = month.shift(-1)
@@ -421,7 +420,7 @@ class HomeSummary:
 
 def summary_for_home(user):
     """The RAG counts of the latest month (the horizon) over the indicators `user` sees; None with no figures."""
-    month = state.horizon()
+    month = state.latest_month()
     if month is None:
         return None
     return HomeSummary(month, rag_counts(visible_indicators(user), month))
@@ -599,7 +598,7 @@ def indicator_page(indicator, month=None):
     figures period by period for the chart, the latest benchmarking, and the actions linked to it.
 
     A fixed number of queries (one for each list) whatever the length of its history."""
-    month = month or state.horizon()
+    month = month or state.latest_month()
     shown = (indicator.unit, indicator.decimal_places)
     readings = Reading.objects.filter(indicator=indicator).order_by("period_start")
     stored = Figure.objects.filter(indicator=indicator).order_by("month")

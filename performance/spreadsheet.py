@@ -357,8 +357,7 @@ def reading_errors(indicator, period, fields, number=0):
 def ratio_value(indicator, fields):
     """A reading's value worked out from its numerator and denominator when it gives none."""
     if fields.get("value") is None and fields.get("denominator"):
-        scale = figures.SCALE.get(indicator.unit, 1)
-        return _stored(fields["numerator"] / fields["denominator"] * scale)
+        return _stored(figures.ratio_value(fields.get("numerator"), fields["denominator"], indicator.unit))
     return fields.get("value")
 
 

@@ -35,6 +35,12 @@ def horizon():
     return Month.of(max(ends)) if ends else None
 
 
+def latest_month():
+    """The latest month a page can show: the horizon as the stored figures hold it (an index reads it)."""
+    latest = Figure.objects.aggregate(latest=Max("month"))["latest"]
+    return Month.of(latest) if latest else None
+
+
 @transaction.atomic
 def refresh(indicators=None):
     """Work out again every month of `indicators` (ids or a queryset; all when None), then add to every

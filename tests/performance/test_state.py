@@ -85,3 +85,17 @@ def test_deleting_the_latest_readings_pulls_the_horizon_back():
     Reading.objects.all().delete()
     state.refresh([indicator.pk])
     assert not Figure.objects.exists()
+
+
+def test_the_latest_month_a_page_shows_is_the_horizon_as_stored():
+    assert state.latest_month() is None
+    ReadingFactory(indicator=IndicatorFactory(frequency="quarterly"), period_start=datetime.date(2013, 4, 1))
+    ReadingFactory(indicator=IndicatorFactory(), period_start=datetime.date(2013, 5, 1))
+    state.refresh()
+    assert state.latest_month() == state.horizon() == Month(2013, 6)  # the quarter ends in June
+
+
+def test_a_reading_saved_as_counts_gets_its_value():
+    reading = ReadingFactory(indicator=IndicatorFactory(unit="rate_per_1000", aggregation="ratio"), value=None,
+                             numerator=3, denominator=400)
+    assert reading.value == Decimal("7.5")
