@@ -93,13 +93,23 @@ def available_months():
     return tuple(months)
 
 
-def choose_month(text):
-    """The month `text` (YYYY-MM) names, the horizon when it is blank. An unreadable month, a quarter or a
-    year, or a month with no figures is an error in words, never a silent fall-back to another month."""
+def latest_reported_month(user):
+    """The latest month in which an indicator `user` sees has a value ("the latest with data"); None if none has.
+
+    Not the horizon: a manager whose indicators stopped in 2010 is shown 2010, not a month all grey for them."""
+    found = Figure.objects.filter(indicator__in=visible_indicators(user), value__isnull=False).aggregate(last=Max("month"))
+    return Month.of(found["last"]) if found["last"] else None
+
+
+def choose_month(text, user=None):
+    """The month `text` (YYYY-MM) names; when it is blank, the latest with data for `user` (else the horizon).
+    An unreadable month, a quarter or a year, or a month with no figures is an error in words, never a silent
+    fall-back to another month."""
     months = available_months()
     text = (text or "").strip()
     if not text:
-        return MonthChoice(months[0] if months else None, months)
+        latest = latest_reported_month(user) if user is not None and months else None
+        return MonthChoice(latest or (months[0] if months else None), months)
     shown = text if len(text) <= 20 else text[:20] + "…"
     try:
         month = parse_period(text)
@@ -419,8 +429,8 @@ class HomeSummary:
 
 
 def summary_for_home(user):
-    """The RAG counts of the latest month (the horizon) over the indicators `user` sees; None with no figures."""
-    month = state.latest_month()
+    """The RAG counts of the latest month with data over the indicators `user` sees; None with no figures."""
+    month = latest_reported_month(user) or state.latest_month()
     if month is None:
         return None
     return HomeSummary(month, rag_counts(visible_indicators(user), month))

@@ -87,7 +87,7 @@ def _period_error(request, choice, template, context):
 def dashboard(request):
     """Every indicator the user sees as at a month (?period=YYYY-MM, the latest by default): RAG tiles,
     the table by domain with sparklines, filters, ?format=csv|xlsx for the filtered indicators."""
-    choice = performance_selectors.choose_month(request.GET.get("period"))
+    choice = performance_selectors.choose_month(request.GET.get("period"), request.user)
     form = DashboardFilterForm(request.GET, domains=performance_selectors.domains_of(request.user))
     if choice.error:
         return _period_error(request, choice, "performance/dashboard.html", {"form": form})

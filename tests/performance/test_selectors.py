@@ -330,3 +330,19 @@ def test_linked_actions_show_their_stored_rag_and_link(plan, lead):
     (row,) = selectors.indicator_page(indicator).actions
     assert (row.number, row.plan, row.url) == ("2.1", plan.title, f"/actions/{action.pk}/")
     assert (row.rag.colour, row.rag.reason) == (action.rag_colour, action.rag_reason)
+
+
+def test_the_default_month_is_the_latest_with_data_for_the_user(mandy, division, other_division):
+    import datetime
+
+    from core.periods import Month
+    from performance import selectors, state
+
+    from ..factories import IndicatorFactory, ReadingFactory
+
+    ReadingFactory(indicator=IndicatorFactory(unit_owner=division), period_start=datetime.date(2010, 3, 1))
+    ReadingFactory(indicator=IndicatorFactory(unit_owner=other_division), period_start=datetime.date(2013, 9, 1))
+    state.refresh()
+    assert selectors.choose_month("", mandy).month == Month(2010, 3)
+    assert selectors.choose_month("").month == Month(2013, 9)
+    assert selectors.summary_for_home(mandy).month == Month(2010, 3)
