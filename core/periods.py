@@ -78,12 +78,12 @@ class FinancialYear:
 
     def months(self):
         """April to March."""
-        return [Month(self.first_year, FIRST_MONTH).shift(n) for n in range(12)]
+        return list(_months_of_year(self.first_year))
 
     def periods(self, kind):
         """The year's periods of `kind` ("month", "quarter" or "year"), in time order."""
         if kind == Month.kind:
-            return self.months()
+            return list(_months_of_year(self.first_year))
         if kind == Quarter.kind:
             return self.quarters()
         if kind == FinancialYear.kind:
@@ -196,6 +196,12 @@ class Month:
 
     def __str__(self):
         return self.label
+
+
+@functools.lru_cache(maxsize=1024)
+def _months_of_year(first_year):
+    # A tuple, so that the cached answer cannot be changed by whoever asked for it.
+    return tuple(Month(first_year, FIRST_MONTH).shift(n) for n in range(12))
 
 
 def months_elapsed_in_financial_year(day):

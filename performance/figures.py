@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from core.periods import ANNUAL, MONTHLY, QUARTERLY, months_elapsed_in_financial_year, period_for
+from core.periods import ANNUAL, MONTHLY, QUARTERLY, Month, months_elapsed_in_financial_year, period_for
 from core.rag import AMBER, GREEN, GREY, RED, Rag
 
 HIGHER, LOWER = "higher", "lower"
@@ -129,7 +129,7 @@ def rolling_12_months(series, period, aggregation, unit=NUMBER):
 
 def out_turn(series, financial_year, frequency, aggregation, unit=NUMBER):
     """The final figure for the year (DOMAIN.md glossary, "Year out-turn"): None until every period is in."""
-    last = period_for(frequency, financial_year.months()[-1])
+    last = period_for(frequency, Month.of(financial_year.end))
     if last.kind == "year":
         return _value(series, last)
     if missing_periods(series, year_so_far(last), aggregation):
@@ -445,7 +445,7 @@ def _figure(spec, series, period, which, memo):
 
 
 def _out_turn_known_by(spec, series, year, month):
-    if period_for(spec.frequency, year.months()[-1]).end > month.end:
+    if year.end > month.end:  # the year's last period ends with it
         return None
     return out_turn(series, year, spec.frequency, spec.aggregation, spec.unit)
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from actionplans.models import Lead, name_key
+from core.bulk import insert_with_history
 from core.imports import NEW, UNCHANGED, UPDATED, ImportResult, Parsed, RowOutcome, run_import
 from core.models import OrganisationUnit
 from core.periods import FinancialYear, Month, parse_period, today
@@ -361,11 +362,17 @@ def ratio_value(indicator, fields):
     return fields.get("value")
 
 
+# The fields that identify a saved row of each table but indicators, whose new rows are inserted without the ORM
+# (core.bulk: a county loads 100,000 readings at once) and read back by them.
+INSERT_KEYS = {Target: ("indicator", "financial_year"), Reading: ("indicator", "period_start"),
+               Benchmark: ("indicator", "comparator", "period_start")}
+
+
 class _Writes:
     """New and changed objects of one model, written in bulk with their history."""
 
-    def __init__(self, model):
-        self.model, self.new, self.changed, self.fields = model, [], [], set()
+    def __init__(self, model, user=None):
+        self.model, self.user, self.new, self.changed, self.fields = model, user, [], [], set()
 
     def apply(self, saved, new_object, wanted, result, number, label):
         if saved is None:
@@ -384,10 +391,13 @@ class _Writes:
         return saved
 
     def write(self):
-        if self.new:
-            bulk_create_with_history(self.new, self.model, batch_size=1000)
+        if self.new and self.model in INSERT_KEYS:
+            insert_with_history(self.model, self.new, key=INSERT_KEYS[self.model], user=self.user)
+        elif self.new:
+            # Indicators keep the ORM's insert: the admin's log of the import needs their ids, and there are few.
+            bulk_create_with_history(self.new, self.model, batch_size=1000, default_user=self.user)
         if self.changed:
-            bulk_update_with_history(self.changed, self.model, sorted(self.fields), batch_size=1000)
+            bulk_update_with_history(self.changed, self.model, sorted(self.fields), batch_size=1000, default_user=self.user)
 
 
 def _save(checked):
@@ -407,7 +417,7 @@ def _save(checked):
                 RowWarning(number, "Accountable", f"'{lead.name}' is a new lead")
                 for lead, number in ((lead, _first_row(rows, key)) for key, lead in new_leads.items())
             )
-        writes = _Writes(Indicator)
+        writes = _Writes(Indicator, checked.entered_by)
         for row in rows:
             wanted = dict(row.fields)
             if row.accountable is not None:
@@ -421,7 +431,7 @@ def _save(checked):
         touched = {indicator.pk for indicator in Indicator.objects.filter(code__in=[row.code for row in rows])}
     elif kind == TARGETS:
         saved = {(t.indicator.code, t.year): t for t in Target.objects.filter(indicator__in=checked.indicators.values()).select_related("indicator")}
-        writes = _Writes(Target)
+        writes = _Writes(Target, checked.entered_by)
         for row in rows:
             indicator = checked.indicators[row.code]
             new = Target(indicator=indicator, financial_year=row.year.first_year)
@@ -431,7 +441,7 @@ def _save(checked):
     elif kind == READINGS:
         saved = {(r.indicator.code, r.indicator.period_of(r.period_start)): r
                  for r in Reading.objects.filter(indicator__in=checked.indicators.values()).select_related("indicator")}
-        writes = _Writes(Reading)
+        writes = _Writes(Reading, checked.entered_by)
         for row in rows:
             indicator = checked.indicators[row.code]
             wanted = dict(row.fields)
@@ -455,7 +465,7 @@ def _save(checked):
         comparators |= {header_key(c.name): c for c in Comparator.objects.filter(name__in=[c.name for c in new_comparators.values()])}
         saved = {(b.indicator.code, b.indicator.period_of(b.period_start), header_key(b.comparator.name)): b
                  for b in Benchmark.objects.filter(indicator__in=checked.indicators.values()).select_related("indicator", "comparator")}
-        writes = _Writes(Benchmark)
+        writes = _Writes(Benchmark, checked.entered_by)
         for row in rows:
             indicator, comparator = checked.indicators[row.code], comparators[header_key(row.council)]
             new = Benchmark(indicator=indicator, comparator=comparator, period_start=row.period.start)

@@ -1,0 +1,77 @@
+"""Inserting many rows at once, for imports that write tens of thousands (a county's readings).
+
+Django's bulk_create builds a model instance and prepares every field of every row through
+the ORM: about a third of a millisecond a row, most of an import of 100,000 readings. These
+take values already of the column's type (as the models hold them) and insert them with one
+parameterised `executemany` a batch: the SQL is made from the model's own table and column
+names, never from input. The change history (django-simple-history) is written the same way,
+one "created" record a row, as `bulk_create_with_history` would.
+"""
+
+from django.db import connection, models
+from django.utils import timezone
+
+BATCH = 2000
+
+
+def _adapters(fields):
+    """A function per field turning a model value into what the database driver takes."""
+    ops = connection.ops
+
+    def adapter(field):
+        if isinstance(field, models.DateTimeField):
+            return ops.adapt_datetimefield_value
+        if isinstance(field, models.DateField):
+            return ops.adapt_datefield_value
+        return None
+
+    return [adapter(field) for field in fields]
+
+
+def insert(model, rows, fields):
+    """INSERT `rows` (tuples of values, in the order of `fields`, model field names) into `model`'s table."""
+    concrete = [model._meta.get_field(name) for name in fields]
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in concrete)
+    marks = ", ".join(["%s"] * len(concrete))
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
+    adapters = _adapters(concrete)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), BATCH):
+            batch = [
+                tuple(value if adapt is None else adapt(value) for value, adapt in zip(row, adapters))
+                for row in rows[start : start + BATCH]
+            ]
+            cursor.executemany(sql, batch)
+
+
+def insert_with_history(model, objects, *, key, user=None):
+    """Insert unsaved `objects` of `model`, then a "created" history record for each.
+
+    `key`: the field names that identify a row (a unique constraint), to read the new ids back by.
+    Fields with auto_now or auto_now_add get the time now, as save() would give them.
+    """
+    if not objects:
+        return
+    now = timezone.now()
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    for obj in objects:
+        for field in fields:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                setattr(obj, field.attname, now)
+    insert(model, [tuple(getattr(obj, field.attname) for field in fields) for obj in objects], [f.name for f in fields])
+    attnames = [model._meta.get_field(name).attname for name in key]
+    wanted = {tuple(getattr(obj, name) for name in attnames): obj for obj in objects}
+    lookup = {f"{attnames[0]}__in": {values[0] for values in wanted}}
+    for pk, *values in model.objects.filter(**lookup).values_list("pk", *attnames).iterator(chunk_size=5000):
+        obj = wanted.get(tuple(values))
+        if obj is not None:
+            obj.pk = pk
+    history = model.history.model
+    special = {"history_date": now, "history_type": "+", "history_user": getattr(user, "pk", None),
+               "history_change_reason": None}
+    copied = [field for field in history._meta.concrete_fields if not field.primary_key]
+    rows = [
+        tuple(special[field.name] if field.name in special else getattr(obj, field.attname) for field in copied)
+        for obj in objects
+    ]
+    insert(history, rows, [field.name for field in copied])
