@@ -9,10 +9,12 @@ from core.periods import Month, parse_period, period_for, today
 
 from . import figures, permissions, services
 from .models import Reading
+from .selectors import plain_number
 from .spreadsheet import ratio_value, reading_errors
 
 # Which model field a rule's complaint is about, by the import column it names.
 FIELD_OF_COLUMN = {"Value": "value", "Numerator": "numerator", "Denominator": "denominator", "Period": "value"}
+NUMBERS = {"value", "numerator", "denominator"}
 FIGURE_FIELD = {"required": False, "max_digits": 18, "decimal_places": 6}
 
 
@@ -27,7 +29,9 @@ class ReadingForm(forms.Form):
 
     def __init__(self, *args, indicator, period, reading=None, **kwargs):
         self.indicator, self.period, self.reading = indicator, period, reading
-        initial = {name: getattr(reading, name) for name in services.ENTERED_FIELDS} if reading else {}
+        # A saved figure as a person typed it (32, not the 32.000000 its column keeps).
+        initial = {name: plain_number(getattr(reading, name)) if name in NUMBERS else getattr(reading, name)
+                   for name in services.ENTERED_FIELDS} if reading else {}
         super().__init__(*args, prefix=f"i{indicator.pk}", initial=initial, **kwargs)
         self.is_ratio = indicator.aggregation == figures.RATIO
         if not self.is_ratio:
