@@ -83,10 +83,12 @@ class MonthChoice:
 
 def available_months():
     """From the earliest stored figure's month up to the latest (the horizon), newest first."""
-    found = Figure.objects.aggregate(first=Min("month"), last=Max("month"))
-    if found["last"] is None:
+    # Two reads of the month index, not MIN and MAX in one query: SQLite reads a whole table for that.
+    by_month = Figure.objects.order_by("month").values_list("month", flat=True)
+    first, last = by_month.first(), by_month.last()
+    if last is None:
         return ()
-    first, month, months = found["first"], Month.of(found["last"]), []
+    month, months = Month.of(last), []
     while month >= Month.of(first):
         months.append(month)
         month = month.shift(-1)

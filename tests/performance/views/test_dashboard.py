@@ -22,9 +22,10 @@ from ..test_selectors import monthly, rated
 pytestmark = pytest.mark.django_db
 
 URL = "/performance/"
-# Session, user, profile, units below the user's (2), months (2), domains, the RAG counts, the page's rows,
-# their sparklines and their targets: a fixed number, whatever the number of indicators and readings.
-DASHBOARD_QUERIES = 12
+# Session, user, profile, units below the user's (2), months (3: the first and last stored, the latest with data),
+# domains, the RAG counts, the page's rows, their sparklines and their targets: a fixed number, whatever the
+# number of indicators and readings.
+DASHBOARD_QUERIES = 13
 
 
 @pytest.fixture
