@@ -41,7 +41,13 @@ def insert(model, rows, fields):
                 tuple(value if adapt is None else adapt(value) for value, adapt in zip(row, adapters))
                 for row in rows[start : start + BATCH]
             ]
-            cursor.executemany(sql, batch)
+            if connection.vendor == "postgresql":
+                # psycopg2's executemany sends one statement a row; execute_values sends the batch as one.
+                from psycopg2.extras import execute_values
+
+                execute_values(cursor.cursor, sql.replace(f"VALUES ({marks})", "VALUES %s"), batch, page_size=BATCH)
+            else:
+                cursor.executemany(sql, batch)
 
 
 def insert_with_history(model, objects, *, key, user=None):

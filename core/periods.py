@@ -188,6 +188,16 @@ class Month:
     def quarter(self):
         return Quarter.of(self.start)
 
+    # Written out rather than generated: a county's stored figures look months up in dicts millions of times,
+    # and the generated methods build a tuple each call.
+    def __hash__(self):
+        return self.year * 12 + self.month
+
+    def __eq__(self, other):
+        if other.__class__ is Month:
+            return self.year == other.year and self.month == other.month
+        return NotImplemented
+
     # Cached: an indicator's figures step through its history month by month, many times over.
     @functools.lru_cache(maxsize=65536)
     def shift(self, n):

@@ -13,16 +13,15 @@ Targets (issue 13): at most 15 queries, 10 times the floor and 20 MiB. Nothing i
 
 import csv
 import io
-import statistics
 import time
-import tracemalloc
+
+import benchmark_scale
 
 INDICATORS = 2_000
 MONTHS = 120  # April 2004 to March 2014
 UNITS = 34  # about 60 indicators each
 FIRST_YEAR = 2004
 FIRST_READINGS_FILE = 100_000
-REPEATS = 7
 KINDS = [  # unit, polarity, aggregation, rated figure
     ("percent", "higher", "ratio", "ytd"),
     ("count", "higher", "sum", "ytd"),
@@ -78,7 +77,7 @@ def run(print_line):
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     from actionplans.models import Lead
     from core.models import OrganisationUnit, Profile
@@ -126,23 +125,4 @@ def run(print_line):
         (f"data entry, {Indicator.objects.filter(accountable__user=officer).count()} indicators", as_officer,
          f"/performance/entry/?period={month}"),
     ]
-    floor = None
-    print()
-    print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'peak MiB':>9}")
-    for label, client, url in pages:
-        connection.queries_log.clear()
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(url)
-        assert response.status_code == 200, (label, response.status_code)
-        times = []
-        for _ in range(REPEATS):
-            begun = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - begun)
-        tracemalloc.start()
-        client.get(url)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-        median = statistics.median(times)
-        floor = floor or median
-        print(f"{label:48} {len(captured):7} {median * 1000:7.0f} ms {median / floor:7.1f}x {peak:9.1f}", flush=True)
+    benchmark_scale.time_pages(pages)

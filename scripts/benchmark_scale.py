@@ -73,7 +73,7 @@ def run(print_line):
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext, override_settings
+    from django.test.utils import override_settings
 
     from actionplans import spreadsheet, state
     from actionplans.models import NEVER_RATED, Action, Lead, Plan, ProgressUpdate
@@ -153,6 +153,15 @@ def run(print_line):
         (f"plan page, {BIG_PLAN_ACTIONS} actions", as_manager, f"/plans/{big.pk}/"),
         (f"plan page, {BIG_PLAN_ACTIONS} actions, as at 2010-10-01", as_manager, f"/plans/{big.pk}/?as_at=2010-10-01"),
     ]
+    time_pages(pages)
+
+
+def time_pages(pages):
+    """Print each page's SQL queries, median time, its multiple of the first page's (the floor) and the peak
+    Python memory of one request; `pages` is [(label, client, url)], the floor first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     floor = None
     print()
     print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'peak MiB':>9}")

@@ -311,3 +311,27 @@ def check_page(page, name, shot=False):
     assert_no_axe_violations(page, name)
     assert_rag_in_words(page)
     assert_unique_ids(page)
+
+
+# --- The Content-Security-Policy, enforced (test_content_security_policy.py, test_indicators.py) ---------
+
+# Runs before any script of the page (Playwright adds it through the browser, where the policy does not reach).
+LISTEN_FOR_VIOLATIONS = """
+window.__violations = [];
+document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(
+    `${event.effectiveDirective} refused ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`
+));
+"""
+
+
+def enforcing_page(new_page):
+    page = new_page(enforce_csp=True)
+    page.add_init_script(LISTEN_FOR_VIOLATIONS)
+    complaints = []
+    page.on(
+        "console",
+        lambda message: complaints.append(f"{page.url}: {message.text}")
+        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text
+        else None,
+    )
+    return page, complaints

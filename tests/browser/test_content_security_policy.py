@@ -5,31 +5,9 @@ Frontend's scripts, which run by the response's nonce, have run."""
 
 import pytest
 
-from .conftest import login
+from .conftest import enforcing_page, login
 
 pytestmark = pytest.mark.browser
-
-# Runs before any script of the page (Playwright adds it through the browser, where the policy does not reach).
-LISTEN_FOR_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(
-    `${event.effectiveDirective} refused ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`
-));
-"""
-
-
-def enforcing_page(new_page):
-    page = new_page(enforce_csp=True)
-    page.add_init_script(LISTEN_FOR_VIOLATIONS)
-    complaints = []
-    page.on(
-        "console",
-        lambda message: complaints.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text
-        else None,
-    )
-    return page, complaints
-
 
 def assert_nothing_refused(page, complaints, url):
     response = page.goto(url)

@@ -27,7 +27,7 @@ from ..factories import (
     ReadingFactory,
     TargetFactory,
 )
-from .conftest import assert_no_axe_violations, check_page, login, screenshot, tab_to
+from .conftest import assert_no_axe_violations, check_page, enforcing_page, login, screenshot, tab_to
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: browser tests skipped").expect
 
@@ -466,29 +466,6 @@ def test_data_entry_clean_with_errors_and_for_someone_with_no_indicators(new_pag
 
 
 # --- The Content-Security-Policy -----------------------------------------------------------------
-
-# Runs before any script of the page (as in test_content_security_policy.py; a local copy so that status codes
-# other than 200 can be asked for).
-LISTEN_FOR_VIOLATIONS = """
-window.__violations = [];
-document.addEventListener('securitypolicyviolation', (event) => window.__violations.push(
-    `${event.effectiveDirective} refused ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}`
-));
-"""
-
-
-def enforcing_page(new_page):
-    page = new_page(enforce_csp=True)
-    page.add_init_script(LISTEN_FOR_VIOLATIONS)
-    complaints = []
-    page.on(
-        "console",
-        lambda message: complaints.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text or "Permissions-Policy" in message.text
-        else None,
-    )
-    return page, complaints
-
 
 def assert_page_kept_the_policy(page, complaints, response=None, status=200):
     """The page now shown answered `status` under the policy, which refused nothing, and GOV.UK Frontend ran."""
