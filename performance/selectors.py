@@ -432,9 +432,9 @@ class HomeSummary:
 
 def summary_for_home(user):
     """The RAG counts of the latest month with data over the indicators `user` sees; None with no figures."""
-    month = latest_reported_month(user) or state.latest_month()
+    month = latest_reported_month(user)
     if month is None:
-        return None
+        return None  # none of their indicators has a value yet: the page says so
     return HomeSummary(month, rag_counts(visible_indicators(user), month))
 
 

@@ -107,7 +107,8 @@ def test_a_managers_query_count_does_not_grow_with_the_proposals(
     for action in actions[2:30]:
         services.propose_completion(action=action, author=olivia, narrative="")
     assert queries_of(reverse("home")) == few
-    # 12 for the plans' counts and lists, and one for the indicators' counts beside them (performance.views.home).
+    # 12 for the plans' counts and lists, and one asking whether any indicator beside them has figures yet
+    # (performance.views.home; with figures, one more counts them).
     with django_assert_max_num_queries(13):
         client.get(reverse("home"))
 

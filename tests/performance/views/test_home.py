@@ -39,3 +39,16 @@ def test_an_officer_home_shows_no_indicator_counts(client, olivia, rated):
 def test_with_no_figures_the_manager_is_told_so(client, mandy):
     client.force_login(mandy)
     assert "No indicator you see has figures yet" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_the_counts_beside_the_actions_cost_two_queries_whatever_the_number_of_indicators(
+    client, mandy, division, rated, extra, django_assert_max_num_queries
+):
+    for n in range(extra):
+        ReadingFactory(indicator=IndicatorFactory(unit_owner=division), period_start=datetime.date(2013, 9, 1))
+    state.refresh()
+    client.force_login(mandy)
+    client.get("/")
+    with django_assert_max_num_queries(14):  # the plans' 12, then the latest month with data and its counts
+        client.get("/")
