@@ -19,6 +19,8 @@ def _adapters(fields):
     ops = connection.ops
 
     def adapter(field):
+        if isinstance(field, models.JSONField):
+            return lambda value: field.get_db_prep_save(value, connection)
         if isinstance(field, models.DateTimeField):
             return ops.adapt_datetimefield_value
         if isinstance(field, models.DateField):

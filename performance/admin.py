@@ -15,7 +15,9 @@ class RefreshesFigures:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        state.refresh(self.indicator_ids(obj))
+        # A reading or target moved to another indicator leaves the one it came from to work out again too.
+        moved_from = form.initial.get("indicator") if change else None
+        state.refresh({*self.indicator_ids(obj), *([moved_from] if moved_from else [])})
 
     def delete_model(self, request, obj):
         touched = self.indicator_ids(obj)
@@ -50,6 +52,9 @@ class IndicatorAdmin(RefreshesFigures, ImportAdminMixin, SimpleHistoryAdmin):
 
     def indicator_ids(self, obj):
         return [obj.pk]
+
+    def save_model(self, request, obj, form, change):
+        admin.ModelAdmin.save_model(self, request, obj, form, change)  # worked out once, in save_related
 
     def import_options_for(self, request):
         return {"entered_by": request.user}  # readings say who entered them

@@ -84,7 +84,9 @@ def data_entry(request):
     periods = {indicator.pk: period_for(indicator.frequency, month) for indicator in indicators}
     readings = {
         (reading.indicator_id, reading.period_start): reading
-        for reading in Reading.objects.filter(indicator__in=indicators, period_start__in={p.start for p in periods.values()})
+        for reading in Reading.objects.filter(
+            indicator__in=indicators, period_start__in={p.start for p in periods.values()}
+        ).select_related("entered_by")
     }
     data = request.POST if request.method == "POST" else None
     rows = [

@@ -244,8 +244,9 @@ def rate(
     short of the minimum standard, or short of the target with no minimum standard
     set; Grey (not rated) with no value or no target. "Short of" follows the polarity.
 
-    Figures are compared as they are shown (rounded half up to `decimal_places`), so
-    the reason never reads "30.0% is below the target of 30.0%".
+    Figures are compared as they are, never rounded first (29.6% has not achieved a target
+    of 30%); the reason shows as many more decimal places as it takes to tell them apart,
+    so it never reads "30% is below the target of 30%".
     `figure_label` names a figure that is not the period's own value ("year to date");
     `target_label` and the notes say when the target was pro-rated ("the target for the
     year to date", "6 of 12 months of 3,000"); the two `no_*_reason`s name the period.
@@ -255,13 +256,13 @@ def rate(
         reasons += [no_target_reason] if target is None else []
         return Rag(GREY, " and ".join(reasons))
 
-    def shown(figure):
-        return _rounded(_decimal(figure), decimal_places)
+    value, target = _decimal(value), _decimal(target)
+    minimum_standard = _decimal(minimum_standard)
+    places = _places_to_tell_apart(value, [target, minimum_standard], decimal_places)
 
     def formatted(figure):
-        return format_figure(figure, unit, decimal_places)
+        return format_figure(figure, unit, places)
 
-    value, target = shown(value), shown(target)
     figure = f"{figure_label} {formatted(value)}" if figure_label else formatted(value)
     target_words = f"{target_label} of {formatted(target)}{_note(target_note)}"
     if value == target:
@@ -271,7 +272,6 @@ def rate(
     short_of_target = f"{figure} is {_words(polarity, better=False)} {target_words}"
     if minimum_standard is None:
         return Rag(RED, f"{short_of_target} and no minimum standard is set")
-    minimum_standard = shown(minimum_standard)
     minimum_words = f"{minimum_standard_label} of {formatted(minimum_standard)}{_note(minimum_standard_note)}"
     if value == minimum_standard or _beyond(value, minimum_standard, polarity):
         at_or_beyond = "at or above" if polarity == HIGHER else "at or below (no worse than)"
@@ -477,6 +477,16 @@ def _names(periods, most=3):
 def _value(series, period):
     reading = series.get(period)
     return None if reading is None else _decimal(reading.value)
+
+
+def _places_to_tell_apart(value, bounds, decimal_places, most=6):
+    """The decimal places that show `value` apart from each bound it differs from (at least `decimal_places`)."""
+    places = decimal_places
+    while places < most and any(
+        bound is not None and bound != value and _rounded(bound, places) == _rounded(value, places) for bound in bounds
+    ):
+        places += 1
+    return places
 
 
 def _beyond(value, bound, polarity):

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Exists, OuterRef
 from simple_history.models import HistoricalRecords
 
 from actionplans.models import Action, Lead
 from core.models import OrganisationUnit
-from core.periods import ANNUAL, MONTHLY, QUARTERLY, FinancialYear, Month, Quarter
+from core.periods import ANNUAL, MONTHLY, QUARTERLY, FinancialYear, Month, Quarter, today
 from core.rag import COLOUR_CHOICES, GREY, Rag
+from core.spreadsheets import RowError
 
 from . import figures
 
@@ -25,9 +27,46 @@ def period_of(frequency, start):
 
 
 class IndicatorQuerySet(models.QuerySet):
-    def entered_by(self, user):
-        """The indicators `user` is the accountable officer for (a lead linked to their login)."""
-        return self.filter(accountable__user=user) if user.is_authenticated else self.none()
+    def with_periods(self):
+        """Indicators with readings or benchmarks: their periods are dated by their frequency."""
+        return self.filter(models.Q(Exists(Reading.objects.filter(indicator=OuterRef("pk"))))
+                           | models.Q(Exists(Benchmark.objects.filter(indicator=OuterRef("pk")))))
+
+
+def frequency_locked(indicator):
+    return (
+        f"{indicator.code} has readings or benchmarks for its {indicator.get_frequency_display().lower()} periods, "
+        "so its frequency cannot change: give the new frequency to a new indicator"
+    )
+
+
+def reading_errors(indicator, period, fields, number=0):
+    """What is wrong with a reading of `indicator` for `period` (RowErrors): a percentage outside 0–100, a
+    numerator above its denominator, a period still to come. Data entry, import and admin share this rule."""
+    errors = []
+    value, numerator, denominator = (fields.get(name) for name in ("value", "numerator", "denominator"))
+    # A month's reading may come during the month; a quarter's or a year's once it has ended (seed 004's
+    # year-end table reports a year after its March): never a period still to come.
+    this_month = Month.of(today())
+    if period.start > this_month.start:
+        errors.append(RowError(number, "Period", f"{period.name} has not begun yet: a reading is for a period that has"))
+    elif period.kind != "month" and period.end > this_month.end:
+        errors.append(RowError(number, "Period", f"{period.name} has not ended yet: a reading is for a period that has"))
+    if indicator.unit == figures.PERCENT and value is not None and not 0 <= value <= 100:
+        errors.append(RowError(number, "Value", f"{value} is not a percentage from 0 to 100"))
+    if (numerator is None) != (denominator is None):
+        errors.append(RowError(number, "Numerator" if numerator is None else "Denominator",
+                               "is needed too: give both the numerator and the denominator, or neither"))
+    elif numerator is not None:
+        if numerator < 0 or denominator < 0:
+            errors.append(RowError(number, "Numerator", "a numerator and a denominator cannot be negative"))
+        elif indicator.unit == figures.PERCENT and numerator > denominator:
+            errors.append(RowError(number, "Numerator", f"{numerator} is more than its denominator of {denominator}"))
+        elif denominator == 0 and numerator:
+            errors.append(RowError(number, "Denominator", "is 0 while the numerator is not"))
+    if value is None and numerator is None and denominator is None and "value" in fields:
+        errors.append(RowError(number, "Value", "is empty: give a value, or a numerator and a denominator"))
+    return errors
 
 
 class Indicator(models.Model):
@@ -84,6 +123,11 @@ class Indicator(models.Model):
     def clean(self):
         if self.aggregation == figures.RATIO and self.unit not in figures.SCALE and self.unit != figures.NUMBER:
             raise ValidationError({"aggregation": "A ratio is a percentage, a rate per 1,000 or 10,000, or a number."})
+        if self.pk:
+            saved = Indicator.objects.filter(pk=self.pk).values_list("frequency", flat=True).first()
+            if saved not in (None, self.frequency) and Indicator.objects.filter(pk=self.pk).with_periods().exists():
+                self.frequency = saved  # the message names the frequency its periods have
+                raise ValidationError({"frequency": frequency_locked(self)})
 
 
 class Target(models.Model):
@@ -150,6 +194,20 @@ class Reading(models.Model):
     @property
     def period(self):
         return self.indicator.period_of(self.period_start)
+
+    def clean(self):
+        """Admin's check of a reading: the rules the importer and data entry apply, and a period that starts
+        where the indicator's periods start (a quarterly reading on 1 May would be a second Q1)."""
+        if self.indicator_id is None or self.period_start is None:
+            return
+        period = self.period
+        if period.start != self.period_start:
+            raise ValidationError({"period_start": f"A {self.indicator.get_frequency_display().lower()} reading starts on "
+                                                   f"the first day of its period: {period.start:%-d %B %Y} for {period.name}"})
+        fields = {"value": self.value, "numerator": self.numerator, "denominator": self.denominator}
+        problems = reading_errors(self.indicator, period, fields)
+        if problems:
+            raise ValidationError([problem.reason[0].upper() + problem.reason[1:] for problem in problems])
 
     def save(self, *args, **kwargs):
         # Entered as counts (in admin too): the value is worked out from them, as the importer and data entry do.

@@ -37,7 +37,9 @@ from core.spreadsheets import (
 )
 
 from . import figures, state
-from .models import FIGURE, PERIOD_CLASSES, Benchmark, Comparator, Indicator, Reading, Target
+from .models import (
+    FIGURE, PERIOD_CLASSES, Benchmark, Comparator, Indicator, Reading, Target, frequency_locked, reading_errors,
+)
 
 INDICATORS, TARGETS, READINGS, BENCHMARKS = "indicators", "targets", "readings", "benchmarks"
 COLUMNS = {
@@ -281,6 +283,7 @@ class Checked:
     units: dict = field(default_factory=dict)
     leads: dict = field(default_factory=dict)
     entered_by: object = None
+    dry_run: bool = False
 
 
 def _units_by_name():
@@ -308,6 +311,13 @@ def _check(parsed, kind, entered_by):
                     checked.units[row.number] = matches[0]
         names = {name_key(row.accountable) for row in rows if row.accountable}
         checked.leads = {lead.name_key: lead for lead in Lead.objects.filter(name_key__in=names)}
+        refrequenced = {
+            row.code: row for row in rows
+            if row.code in indicators and row.fields.get("frequency") not in (None, indicators[row.code].frequency)
+        }
+        for code in Indicator.objects.with_periods().filter(code__in=refrequenced).values_list("code", flat=True):
+            row = refrequenced[code]
+            checked.errors.append(RowError(row.number, "Frequency", frequency_locked(indicators[code])))
         return checked
     # A row whose figures cannot be read is not judged on them as well ("is empty" beside "is not a number").
     unreadable = {error.row for error in parsed.errors if error.column in FIGURE_COLUMNS}
@@ -331,30 +341,6 @@ def _check(parsed, kind, entered_by):
     return checked
 
 
-def reading_errors(indicator, period, fields, number=0):
-    """What is wrong with a reading of `indicator` for `period` (RowErrors): a percentage outside 0–100, a
-    numerator above its denominator, a period not yet begun. Data entry and import share this rule."""
-    errors = []
-    value, numerator, denominator = (fields.get(name) for name in ("value", "numerator", "denominator"))
-    if period.start > Month.of(today()).start:
-        errors.append(RowError(number, "Period", f"{period.name} has not begun yet: a reading is for a period that has"))
-    if indicator.unit == figures.PERCENT and value is not None and not 0 <= value <= 100:
-        errors.append(RowError(number, "Value", f"{value} is not a percentage from 0 to 100"))
-    if (numerator is None) != (denominator is None):
-        errors.append(RowError(number, "Numerator" if numerator is None else "Denominator",
-                               "is needed too: give both the numerator and the denominator, or neither"))
-    elif numerator is not None:
-        if numerator < 0 or denominator < 0:
-            errors.append(RowError(number, "Numerator", "a numerator and a denominator cannot be negative"))
-        elif indicator.unit == figures.PERCENT and numerator > denominator:
-            errors.append(RowError(number, "Numerator", f"{numerator} is more than its denominator of {denominator}"))
-        elif denominator == 0 and numerator:
-            errors.append(RowError(number, "Denominator", "is 0 while the numerator is not"))
-    if value is None and numerator is None and denominator is None and "value" in fields:
-        errors.append(RowError(number, "Value", "is empty: give a value, or a numerator and a denominator"))
-    return errors
-
-
 def ratio_value(indicator, fields):
     """A reading's value worked out from its numerator and denominator when it gives none."""
     if fields.get("value") is None and fields.get("denominator"):
@@ -375,12 +361,13 @@ class _Writes:
         self.model, self.user, self.new, self.changed, self.fields = model, user, [], [], set()
 
     def apply(self, saved, new_object, wanted, result, number, label):
+        """Note the row's outcome; whether it writes anything."""
         if saved is None:
             for name, value in wanted.items():
                 setattr(new_object, name, value)
             self.new.append(new_object)
             result.outcomes.append(RowOutcome(number, NEW, label, saved=new_object))
-            return new_object
+            return True
         differing = {name: value for name, value in wanted.items() if getattr(saved, name) != value}
         for name, value in differing.items():
             setattr(saved, name, value)
@@ -388,7 +375,7 @@ class _Writes:
             self.changed.append(saved)
             self.fields |= set(differing)
         result.outcomes.append(RowOutcome(number, UPDATED if differing else UNCHANGED, label, saved=saved))
-        return saved
+        return bool(differing)
 
     def write(self):
         if self.new and self.model in INSERT_KEYS:
@@ -428,15 +415,16 @@ def _save(checked):
             writes.apply(saved, Indicator(code=row.code), wanted, result, row.number, f"Indicator {row.code}: {row.fields['name']}")
         writes.write()
         result.touched = [(indicator, True) for indicator in writes.new] + [(indicator, False) for indicator in writes.changed]
-        touched = {indicator.pk for indicator in Indicator.objects.filter(code__in=[row.code for row in rows])}
+        # Only what the file changes is worked out again: re-importing 2,000 unchanged indicators rewrites nothing.
+        touched = {indicator.pk for indicator in writes.new + writes.changed}
     elif kind == TARGETS:
         saved = {(t.indicator.code, t.year): t for t in Target.objects.filter(indicator__in=checked.indicators.values()).select_related("indicator")}
         writes = _Writes(Target, checked.entered_by)
         for row in rows:
             indicator = checked.indicators[row.code]
             new = Target(indicator=indicator, financial_year=row.year.first_year)
-            writes.apply(saved.get((row.code, row.year)), new, row.fields, result, row.number, f"Target of {row.code} for {row.year}")
-            touched.add(indicator.pk)
+            if writes.apply(saved.get((row.code, row.year)), new, row.fields, result, row.number, f"Target of {row.code} for {row.year}"):
+                touched.add(indicator.pk)
         writes.write()
     elif kind == READINGS:
         saved = {(r.indicator.code, r.indicator.period_of(r.period_start)): r
@@ -452,8 +440,8 @@ def _save(checked):
                 # Who entered it and when, for what changes; an unchanged reading keeps its own.
                 wanted |= {"entered_by": checked.entered_by, "entered_at": timezone.now()}
             new = Reading(indicator=indicator, period_start=row.period.start)
-            writes.apply(existing, new, wanted, result, row.number, f"Reading of {row.code} for {row.period.name}")
-            touched.add(indicator.pk)
+            if writes.apply(existing, new, wanted, result, row.number, f"Reading of {row.code} for {row.period.name}"):
+                touched.add(indicator.pk)
         writes.write()
     else:
         comparators = {header_key(c.name): c for c in Comparator.objects.all()}
@@ -472,7 +460,8 @@ def _save(checked):
             writes.apply(saved.get((row.code, row.period, header_key(row.council))), new, {"value": row.value},
                          result, row.number, f"{row.council}'s {row.code} for {row.period.name}")
         writes.write()
-    if kind != BENCHMARKS:
+    # A dry run rolls back whatever it writes, and figures are no outcome of a row: not worked out for nothing.
+    if kind != BENCHMARKS and touched and not checked.dry_run:
         state.refresh(touched)
     return result
 
@@ -493,7 +482,9 @@ def import_indicator_file(data, filename, *, dry_run=False, entered_by=None):
         return parsed
 
     def check(parsed):
-        return _check(parsed, found["kind"], entered_by)
+        checked = _check(parsed, found["kind"], entered_by)
+        checked.dry_run = dry_run
+        return checked
 
     result = run_import(parse=parse, check=check, save=_save, dry_run=dry_run)
     result.format = found["kind"]

@@ -17,14 +17,15 @@ from django.db import transaction
 from django.db.models import Max, Min
 
 from core import bulk
-from core.periods import Month
+from core.periods import Month, today
 
 from . import figures
 from .models import FIGURE, Figure, Indicator, Reading, Target, period_of
 
 CHUNK = 500  # indicators worked out together: their readings are held in memory at once
-# A month's figures read back as far as last year's rolling 12 months and the previous period's: 25 months.
-LOOK_BACK_MONTHS = 25
+# A month's figures read back as far as the previous period of the financial year that answers for it: for an
+# annual indicator asked about February, the year before last began 34 months earlier (quarters need 26).
+LOOK_BACK_MONTHS = 36
 
 
 def horizon():
@@ -33,7 +34,8 @@ def horizon():
     latest = Reading.objects.values("indicator__frequency").annotate(latest=Max("period_start"))
     for row in latest:
         ends.append(period_of(row["indicator__frequency"], row["latest"]).end)
-    return Month.of(max(ends)) if ends else None
+    # Never past this month, whatever a reading claims: no figures for months still to come.
+    return min(Month.of(max(ends)), Month.of(today())) if ends else None
 
 
 def latest_month():

@@ -341,12 +341,12 @@ def test_every_unit_can_be_formatted():
         ("35", 30, 25, HIGHER, GREEN),  # exceeded
         ("30.1", 30, 25, HIGHER, GREEN),  # just above the target
         ("30", 30, 25, HIGHER, GREEN),  # at the target
-        ("29.96", 30, 25, HIGHER, GREEN),  # reads 30.0%: rated as shown
+        ("29.96", 30, 25, HIGHER, AMBER),  # short of the target, however it is rounded for show
         ("29.94", 30, 25, HIGHER, AMBER),  # reads 29.9%
         ("29.9", 30, 25, HIGHER, AMBER),  # just short of the target
         ("25.1", 30, 25, HIGHER, AMBER),  # just above the minimum standard
         ("25", 30, 25, HIGHER, AMBER),  # at the minimum standard
-        ("24.96", 30, 25, HIGHER, AMBER),  # reads 25.0%
+        ("24.96", 30, 25, HIGHER, RED),  # short of the minimum standard
         ("24.9", 30, 25, HIGHER, RED),  # just short of the minimum standard
         ("0", 30, 25, HIGHER, RED),
         ("30", 30, None, HIGHER, GREEN),  # no minimum standard: at the target
@@ -400,7 +400,8 @@ def test_rate_colour(value, target, minimum_standard, polarity, colour):
         (10, 10, 12, LOWER, DAYS, 0, "Green: 10 days meets the target of 10 days"),
         (11, 10, None, LOWER, DAYS, 0,
          "Red: 11 days is above (worse than) the target of 10 days and no minimum standard is set"),
-        ("1500.4", 1500, None, HIGHER, MONEY, 0, "Green: £1,500 meets the target of £1,500"),
+        ("1500.4", 1500, None, HIGHER, MONEY, 0, "Green: £1,500.4 is above the target of £1,500.0"),
+        ("29.6", 30, 25, HIGHER, PERCENT, 0, "Amber: 29.6% is below the target of 30.0% and at or above the minimum standard of 25.0%"),
         ("3.45", "3.4", "3.6", LOWER, RATE_PER_1000, 1,
          "Amber: 3.5 per 1,000 is above (worse than) the target of 3.4 per 1,000 "
          "and at or below (no worse than) the minimum standard of 3.6 per 1,000"),

@@ -438,10 +438,12 @@ def test_reading_errors_is_the_rule_data_entry_shares(unit, fields, expected):
 
 @pytest.mark.parametrize(
     "period, future",
-    [(Month(2013, 12), False), (Month(2014, 1), True), (Quarter(FinancialYear(2013), 3), False),
-     (Quarter(FinancialYear(2013), 4), True), (FinancialYear(2013), False), (FinancialYear(2014), True)],
+    # Today is 5 December 2013: this month may have its reading, and so may a quarter or a year ending with it.
+    [(Month(2013, 12), False), (Month(2014, 1), True), (Quarter(FinancialYear(2013), 2), False),
+     (Quarter(FinancialYear(2013), 3), False), (Quarter(FinancialYear(2013), 4), True),
+     (FinancialYear(2012), False), (FinancialYear(2013), True), (FinancialYear(2014), True)],
 )
-def test_a_period_that_has_begun_may_have_a_reading_and_one_to_come_may_not(period, future):
+def test_a_month_that_has_begun_or_a_period_that_has_ended_may_have_a_reading(period, future):
     errors = reading_errors(Indicator(unit="count"), period, {"value": Decimal(1)})
     assert bool(errors) == future
 
@@ -767,3 +769,29 @@ def test_new_accountable_leads_are_made_once_as_posts_and_warned_about():
     }
     again = run(INDICATORS, {"Code": "A 5", "Accountable": "Director of Strategic Commissioning"})
     assert again.warnings == [] and Lead.objects.count() == 2
+
+
+# --- An indicator's periods, and what an import works out again ---------------------------------------
+
+
+def test_an_indicator_with_readings_keeps_its_frequency(db):
+    indicator = IndicatorFactory(code="NI 130", frequency="monthly")
+    ReadingFactory(indicator=indicator, period_start=datetime.date(2013, 4, 1))
+    errors = errors_of(INDICATORS, {"Code": "NI 130", "Frequency": "quarterly"})
+    assert errors == [(2, "Frequency", "NI 130 has readings or benchmarks for its monthly periods, so its frequency "
+                                       "cannot change: give the new frequency to a new indicator")]
+    run(INDICATORS, {"Code": "NEW 1", "Frequency": "quarterly"})  # one with no readings may take any
+
+
+def test_a_dry_run_and_an_unchanged_file_work_out_no_figures(db, monkeypatch):
+    from performance import state
+
+    IndicatorFactory(code="NI 130")
+    calls = []
+    monkeypatch.setattr(state, "refresh", lambda touched: calls.append(set(touched)))
+    run(READINGS, {}, dry_run=True)
+    assert calls == []
+    run(READINGS, {})
+    run(READINGS, {})  # the same reading again: nothing to work out
+    run(READINGS, {}, {"Period": "2013-08", "Value": "26"})
+    assert len(calls) == 2 and all(len(touched) == 1 for touched in calls)

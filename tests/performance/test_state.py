@@ -99,3 +99,38 @@ def test_a_reading_saved_as_counts_gets_its_value():
     reading = ReadingFactory(indicator=IndicatorFactory(unit="rate_per_1000", aggregation="ratio"), value=None,
                              numerator=3, denominator=400)
     assert reading.value == Decimal("7.5")
+
+
+@pytest.mark.parametrize("frequency, first", [("annual", datetime.date(2011, 4, 1)), ("quarterly", datetime.date(2012, 4, 1)),
+                                              ("monthly", datetime.date(2012, 4, 1))])
+def test_adding_months_to_an_untouched_indicator_gives_what_working_it_out_whole_gives(frequency, first):
+    """The months added when the horizon moves read far enough back: an annual indicator asked about a February
+    compares the year that answers with the one before, begun 34 months earlier."""
+    quiet = IndicatorFactory(frequency=frequency, aggregation="latest", rated_figure="value")
+    periods = {"annual": 3, "quarterly": 8, "monthly": 24}[frequency]
+    start = quiet.period_of(first)
+    for n in range(periods):
+        ReadingFactory(indicator=quiet, period_start=start.shift(n).start, value=20 + n)
+    clock = IndicatorFactory()
+    ReadingFactory(indicator=clock, period_start=datetime.date(2014, 4, 1))
+    state.refresh()
+    for month in range(5, 13):  # the horizon moves on month by month, nobody touching `quiet`
+        ReadingFactory(indicator=clock, period_start=datetime.date(2014, month, 1))
+        state.refresh([clock.pk])
+    added = list(Figure.objects.filter(indicator=quiet).order_by("month").values_list(*FIELDS))
+    state.refresh([quiet.pk])
+    assert added == list(Figure.objects.filter(indicator=quiet).order_by("month").values_list(*FIELDS))
+
+
+FIELDS = ["month", "value", "ytd", "rolling_12", "previous_value", "direction", "last_year_value", "rag_reason"]
+
+
+def test_no_figures_for_months_still_to_come(settings):
+    import time_machine
+
+    with time_machine.travel(datetime.datetime(2013, 12, 5, 12, 0), tick=False):
+        indicator = IndicatorFactory(frequency="annual")
+        Reading.objects.create(indicator=indicator, period_start=datetime.date(2014, 4, 1), value=1)  # past any check
+        state.refresh()
+        assert state.horizon() == Month(2013, 12)
+        assert not Figure.objects.filter(month__gt=datetime.date(2013, 12, 1)).exists()
