@@ -52,14 +52,10 @@ def _page(request, items, per_page):
     return page, query.urlencode()
 
 
-def home(request):
-    """My actions (the actions the user leads, worst first, a page at a time) and, for a manager or an
-    admin, the counts across plans of the actions they answer for, each linking to the list behind it."""
-    return render(request, "actionplans/home.html", home_context(request))
-
-
 def home_context(request):
-    """What the home page shows of plans; `performance.views.home` adds the indicators beside it."""
+    """What the home page shows of plans: My actions (the actions the user leads, worst first, a page at a
+    time) and, for a manager or an admin, the counts across plans of the actions they answer for, each linking
+    to the list behind it. `performance.views.home` renders it, with the indicators beside it."""
     state.ensure_rated_today()
     page, query = _page(request, selectors.actions_led_by(request.user).worst_first().only("pk"), MY_ACTIONS_PER_PAGE)
     dashboard, awaiting = None, []

@@ -1,6 +1,8 @@
 """Performance indicators, their targets and readings, comparator councils' figures, and the figures
 stored for each indicator and month (`state.py` keeps them; `figures.py` is the rule)."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
@@ -64,9 +66,22 @@ def reading_errors(indicator, period, fields, number=0):
             errors.append(RowError(number, "Numerator", f"{numerator} is more than its denominator of {denominator}"))
         elif denominator == 0 and numerator:
             errors.append(RowError(number, "Denominator", "is 0 while the numerator is not"))
+        elif value is not None and denominator:
+            errors.extend(_disagreeing_value(indicator, value, numerator, denominator, number))
     if value is None and numerator is None and denominator is None and "value" in fields:
         errors.append(RowError(number, "Value", "is empty: give a value, or a numerator and a denominator"))
     return errors
+
+
+def _disagreeing_value(indicator, value, numerator, denominator, number):
+    # A value printed beside its counts (70.4 for 1,922 of 2,730) is kept as written, but it must be theirs:
+    # the rated value and the year to date combined from the counts may never tell different stories.
+    worked_out = figures.ratio_value(numerator, denominator, indicator.unit)
+    places = max(0, -value.normalize().as_tuple().exponent)  # as written: 70.400000 as stored is 70.4
+    if worked_out.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) != value:
+        return [RowError(number, "Value", f"{value} is not what its numerator and denominator give "
+                                              f"({numerator} of {denominator} is {round(worked_out, 2)})")]
+    return []
 
 
 class Indicator(models.Model):

@@ -1,5 +1,6 @@
 """Who may enter an indicator's readings: its accountable officer (a lead linked to their login), the managers
-of its unit and the units above it, and admins. Views and templates ask these, and nothing else."""
+of its unit and the units above it, and admins; an indicator with no unit, the managers of a directorate (who see
+it, selectors.visible_indicators). The data entry page builds its forms from `enterable_by` alone."""
 
 from django.db.models import Q
 
@@ -14,13 +15,8 @@ def enterable_by(user):
         return Indicator.objects.all()
     if not roles.is_active(user):
         return Indicator.objects.none()
-    return Indicator.objects.filter(Q(accountable__user=user) | Q(unit_owner__in=roles.managed_unit_ids(user)))
-
-
-def can_enter(user, indicator):
-    if roles.is_admin(user):
-        return True
-    if not roles.is_active(user):
-        return False
-    accountable = indicator.accountable
-    return bool(accountable and accountable.user_id == user.pk) or indicator.unit_owner_id in roles.managed_unit_ids(user)
+    rule = Q(accountable__user=user) | Q(unit_owner__in=roles.managed_unit_ids(user))
+    profile = roles.profile_of(user)
+    if roles.is_manager(user) and profile.unit_id and profile.unit.parent_id is None:
+        rule |= Q(unit_owner__isnull=True)
+    return Indicator.objects.filter(rule)

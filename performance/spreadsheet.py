@@ -342,7 +342,8 @@ def _check(parsed, kind, entered_by):
 
 
 def ratio_value(indicator, fields):
-    """A reading's value worked out from its numerator and denominator when it gives none."""
+    """A reading's value worked out from its numerator and denominator when it gives none (a value given beside
+    them is kept as written, once `reading_errors` has found it agrees with them)."""
     if fields.get("value") is None and fields.get("denominator"):
         return _stored(figures.ratio_value(fields.get("numerator"), fields["denominator"], indicator.unit))
     return fields.get("value")

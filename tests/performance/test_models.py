@@ -67,3 +67,17 @@ def test_moving_a_reading_to_another_indicator_in_admin_works_out_both_again(cli
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not Figure.objects.filter(indicator=first).exists()
     assert Figure.objects.filter(indicator=second).exists()
+
+
+@pytest.mark.parametrize("value, clean", [("70.4", True), ("70.400000", True), ("70.40293", True), ("72", False)])
+def test_a_value_beside_its_counts_must_be_theirs(value, clean):
+    from decimal import Decimal
+
+    reading = Reading(indicator=IndicatorFactory(aggregation="ratio"), period_start=datetime.date(2013, 9, 1),
+                      value=Decimal(value), numerator=1922, denominator=2730)
+    if clean:
+        reading.full_clean()
+    else:
+        with pytest.raises(ValidationError) as raised:
+            reading.full_clean()
+        assert "72 is not what its numerator and denominator give (1922 of 2730 is 70.40)" in str(raised.value)
