@@ -6,6 +6,8 @@ from html import escape
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
 from core.templatetags.rag import badge_html
@@ -43,3 +45,63 @@ def indicator_rows(rows, month):
     pattern = reverse("indicator_detail", args=[0])[: -len("0/")]
     label = month.label if month else ""
     return mark_safe("".join(indicator_row(row, label, f"{pattern}{row.pk}/") for row in rows))
+
+
+def _input(form, name, indicator, period_name):
+    """One figure's label, errors and text box, GOV.UK style."""
+    field = form[name]
+    box = f"{form.prefix}-{name}"
+    errors = field.errors
+    messages = "".join(
+        f'<p class="govuk-error-message" id="{box}-error"><span class="govuk-visually-hidden">Error:</span> {escape(error)}</p>'
+        for error in errors
+    )
+    value = field.value()
+    described = f' aria-describedby="{box}-error"' if errors else ""
+    return (
+        '<div class="govuk-grid-column-one-quarter">'
+        f'<div class="govuk-form-group{" govuk-form-group--error" if errors else ""}">'
+        f'<label class="govuk-label" for="{box}">{escape(str(field.label))}<span class="govuk-visually-hidden"> of '
+        f"{escape(indicator.code)} for {escape(period_name)}</span></label>{messages}"
+        f'<input class="govuk-input{" govuk-input--error" if errors else ""}" id="{box}" name="{escape(field.html_name)}" '
+        f'type="text" inputmode="decimal" spellcheck="false" value="{escape("" if value is None else str(value))}"{described}>'
+        "</div></div>"
+    )
+
+
+@register.simple_tag
+def reading_row(form):
+    """One indicator's row of the data entry page (entry.ReadingForm): a tag, as the dashboard's rows are, for a
+    page of up to a few hundred indicators."""
+    indicator, period_name, prefix = form.indicator, form.period.name, form.prefix
+    reading = form.reading
+    if reading is None:
+        entered = "; nothing entered yet"
+    else:
+        who = reading.entered_by.get_full_name() or reading.entered_by.username if reading.entered_by else ""
+        entered = f"; last entered {date_format(timezone.localtime(reading.entered_at), 'j M Y')}{f' by {who}' if who else ''}"
+    unit_owner = f"; {indicator.unit_owner}" if indicator.unit_owner_id else ""
+    about = f"{indicator.get_unit_display()}, {indicator.get_polarity_display().lower()}{unit_owner}{entered}"
+    figures = "".join(_input(form, name, indicator, period_name) for name in ("value", "numerator", "denominator")
+                      if name in form.fields)
+    checked = " checked" if form["provisional"].value() else ""
+    note = form["note"].value()
+    return mark_safe(
+        f'<div class="govuk-form-group app-entry-row{" govuk-form-group--error" if form.errors else ""}">'
+        f'<fieldset class="govuk-fieldset" aria-describedby="{prefix}-about">'
+        f'<legend class="govuk-fieldset__legend govuk-fieldset__legend--s">{escape(indicator.code)} {escape(indicator.name)}: '
+        f"{escape(period_name)}</legend>"
+        f'<p class="govuk-hint" id="{prefix}-about">{escape(about)}</p>'
+        f'<div class="govuk-grid-row">{figures}'
+        '<div class="govuk-grid-column-one-quarter"><div class="govuk-checkboxes govuk-checkboxes--small app-entry-provisional" '
+        'data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">'
+        f'<input class="govuk-checkboxes__input" id="{prefix}-provisional" name="{escape(form["provisional"].html_name)}" '
+        f'type="checkbox" value="on"{checked}>'
+        f'<label class="govuk-label govuk-checkboxes__label" for="{prefix}-provisional">Provisional'
+        f'<span class="govuk-visually-hidden"> ({escape(indicator.code)})</span></label></div></div></div></div>'
+        f'<div class="govuk-form-group"><label class="govuk-label" for="{prefix}-note">Note<span class="govuk-visually-hidden"> '
+        f"on {escape(indicator.code)} for {escape(period_name)}</span></label>"
+        f'<textarea class="govuk-textarea" id="{prefix}-note" name="{escape(form["note"].html_name)}" rows="2">'
+        f'{escape("" if note is None else str(note))}</textarea></div>'
+        "</fieldset></div>"
+    )
