@@ -1,7 +1,6 @@
 """The plan import in Django admin (core.admin_import: upload, preview, confirm), and the plan admin pages."""
 
 import csv
-import html
 import io
 import os
 import re
@@ -18,9 +17,11 @@ from openpyxl import Workbook
 from actionplans.models import Action, Milestone, Plan
 
 from .. import hostile
+from .. import admin_import_pages as admin_pages
+from ..admin_import_pages import confirm_form, offers_confirm, staged_files, staging, table_rows, text_of  # noqa: F401 (staging: a fixture)
 from ..factories import LeadFactory, UnitFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]  # every upload waits in a folder of its own
 
 IMPORT_URL = "/admin/actionplans/plan/import/"
 CHANGELIST_URL = "/admin/actionplans/plan/"
@@ -59,33 +60,8 @@ def counts():
     return {model.__name__: model.objects.count() for model in apps.get_app_config("actionplans").get_models()}
 
 
-def text_of(fragment):
-    """Text with tags removed and spacing collapsed, of a response or a piece of HTML."""
-    page = fragment.content.decode() if hasattr(fragment, "content") else fragment
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def table_rows(response):
-    """The body rows of the page's import table, each a list of its cells' text."""
-    table = re.search(r'<table class="import-preview[^"]*".*?<tbody>(.*?)</tbody>', response.content.decode(), re.S)
-    assert table, "the page has no import table"
-    return [
-        [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
-    ]
-
-
-def confirm_form(response):
-    """The hidden fields of the preview's confirm form."""
-    form = re.search(r'<form method="post" action="">(.*?)</form>', response.content.decode(), re.S)
-    assert form and 'name="confirm"' in form.group(1), "the page has no confirm form"
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
-
-
-@pytest.fixture(autouse=True)
-def staging(settings, tmp_path):
-    settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
-    return tmp_path / "staging"
 
 
 @pytest.fixture
@@ -95,19 +71,13 @@ def admin_client(client, ada):
 
 
 def upload(client, data, name):
-    return client.post(IMPORT_URL, {"import_file": SimpleUploadedFile(name, data)})
+    return admin_pages.upload(client, IMPORT_URL, data, name)
 
 
 def confirm(client, preview):
-    return client.post(IMPORT_URL, {**confirm_form(preview), "confirm": "Confirm import"})
+    return admin_pages.confirm(client, IMPORT_URL, preview)
 
 
-def offers_confirm(response):
-    return 'name="confirm"' in response.content.decode()
-
-
-def staged_files(staging):
-    return sorted(path.name for path in staging.glob("*/upload")) if staging.exists() else []
 
 
 # --- Preview and confirm --------------------------------------------------------------------

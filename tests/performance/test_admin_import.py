@@ -3,9 +3,7 @@ file's errors listed on the page; and who may import."""
 
 import csv
 import datetime
-import html
 import io
-import re
 from decimal import Decimal
 
 import pytest
@@ -16,9 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from actionplans.models import Lead
 from performance.models import Figure, Indicator, Reading
 
+from .. import admin_import_pages as admin_pages
+from ..admin_import_pages import confirm_form, offers_confirm, staged_files, staging, table_rows, text_of  # noqa: F401 (staging: a fixture)
 from ..factories import IndicatorFactory, TargetFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]  # every upload waits in a folder of its own
 
 IMPORT_URL = "/admin/performance/indicator/import/"
 CHANGELIST_URL = "/admin/performance/indicator/"
@@ -45,38 +45,10 @@ def counts():
     return {model.__name__: model.objects.count() for model in models}
 
 
-def text_of(fragment):
-    page = fragment.content.decode() if hasattr(fragment, "content") else fragment
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
-def table_rows(response):
-    table = re.search(r'<table class="import-preview[^"]*".*?<tbody>(.*?)</tbody>', response.content.decode(), re.S)
-    assert table, "the page has no import table"
-    return [
-        [text_of(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
-        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)
-    ]
 
 
-def confirm_form(response):
-    form = re.search(r'<form method="post" action="">(.*?)</form>', response.content.decode(), re.S)
-    assert form and 'name="confirm"' in form.group(1), "the page has no confirm form"
-    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form.group(1)))
-
-
-def offers_confirm(response):
-    return 'name="confirm"' in response.content.decode()
-
-
-def staged_files(staging):
-    return sorted(path.name for path in staging.glob("*/upload")) if staging.exists() else []
-
-
-@pytest.fixture(autouse=True)
-def staging(settings, tmp_path):
-    settings.IMPORT_STAGING_DIR = str(tmp_path / "staging")
-    return tmp_path / "staging"
 
 
 @pytest.fixture
@@ -93,11 +65,11 @@ def ni130(db):
 
 
 def upload(client, data, name):
-    return client.post(IMPORT_URL, {"import_file": SimpleUploadedFile(name, data)})
+    return admin_pages.upload(client, IMPORT_URL, data, name)
 
 
 def confirm(client, preview):
-    return client.post(IMPORT_URL, {**confirm_form(preview), "confirm": "Confirm import"})
+    return admin_pages.confirm(client, IMPORT_URL, preview)
 
 
 def staff_with(*codenames):
