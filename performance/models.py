@@ -117,7 +117,11 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["domain", "code"]
-        indexes = [models.Index(fields=["unit_owner", "domain", "code"], name="indicator_unit_domain")]
+        # The dashboard's order, for a page of the whole list and for one unit's.
+        indexes = [
+            models.Index(fields=["domain", "code"], name="indicator_domain_code"),
+            models.Index(fields=["unit_owner", "domain", "code"], name="indicator_unit_domain"),
+        ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
