@@ -52,6 +52,9 @@ UNIT_CHOICES = [
 ]
 # A percentage with numerator 27 and denominator 100 has the value 27.
 SCALE = {PERCENT: Decimal(100), RATE_PER_1000: Decimal(1000), RATE_PER_10000: Decimal(10000)}
+# What a ratio of counts can be: a share or a rate, or a plain number.
+RATIO_UNITS = (*SCALE, NUMBER)
+RATIO_UNITS_RULE = "a ratio is a percentage, a rate per 1,000 or 10,000, or a number"
 
 BETTER, WORSE, SAME = "better", "worse", "same"
 
@@ -192,7 +195,7 @@ def direction(current, previous, polarity, decimal_places=None):
         return None
     current, previous = _decimal(current), _decimal(previous)
     if decimal_places is not None:
-        current, previous = _rounded(current, decimal_places), _rounded(previous, decimal_places)
+        current, previous = rounded(current, decimal_places), rounded(previous, decimal_places)
     if current == previous:
         return SAME
     return BETTER if (current > previous) == (polarity == HIGHER) else WORSE
@@ -202,9 +205,9 @@ def format_figure(value, unit, decimal_places=0):
     """A figure as people read it: "27.0%", "1,234", "£1,234.50", "12.5 days", "3.4 per 1,000"; None is "no value"."""
     if value is None:
         return "no value"
-    rounded = _rounded(_decimal(value), decimal_places)
-    number = f"{abs(rounded):,.{decimal_places}f}"
-    sign = "-" if rounded < 0 else ""
+    shown = rounded(_decimal(value), decimal_places)
+    number = f"{abs(shown):,.{decimal_places}f}"
+    sign = "-" if shown < 0 else ""
     if unit == PERCENT:
         return f"{sign}{number}%"
     if unit in (COUNT, NUMBER):
@@ -483,7 +486,7 @@ def _places_to_tell_apart(value, bounds, decimal_places, most=6):
     """The decimal places that show `value` apart from each bound it differs from (at least `decimal_places`)."""
     places = decimal_places
     while places < most and any(
-        bound is not None and bound != value and _rounded(bound, places) == _rounded(value, places) for bound in bounds
+        bound is not None and bound != value and rounded(bound, places) == rounded(value, places) for bound in bounds
     ):
         places += 1
     return places
@@ -505,9 +508,10 @@ def _note(note):
     return f" ({note})" if note else ""
 
 
-def _rounded(value, decimal_places):
-    rounded = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
-    return rounded.copy_abs() if rounded.is_zero() else rounded  # never "-0.0%"
+def rounded(value, decimal_places):
+    """A figure as it is shown: rounded half up to `decimal_places`."""
+    result = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+    return result.copy_abs() if result.is_zero() else result  # never "-0.0%"
 
 
 def _profile(profile):

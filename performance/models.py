@@ -1,7 +1,7 @@
 """Performance indicators, their targets and readings, comparator councils' figures, and the figures
 stored for each indicator and month (`state.py` keeps them; `figures.py` is the rule)."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +21,17 @@ from . import figures
 PERIOD_CLASSES = {MONTHLY: Month, QUARTERLY: Quarter, ANNUAL: FinancialYear}
 # Readings and figures keep what a return gives: money to the penny, ratios to six places.
 FIGURE = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
+
+
+STORED_PLACES = Decimal(1).scaleb(-FIGURE["decimal_places"])
+
+
+def stored_figure(number):
+    """`number` as a figure column keeps it, six places; as written when it has no more than that ("100.1"
+    stays), so that a file imported again, or a figure written without the ORM, compares equal."""
+    if number is None or number.as_tuple().exponent >= STORED_PLACES.as_tuple().exponent:
+        return number
+    return number.quantize(STORED_PLACES)
 
 
 def period_of(frequency, start):
@@ -78,7 +89,7 @@ def _disagreeing_value(indicator, value, numerator, denominator, number):
     # the rated value and the year to date combined from the counts may never tell different stories.
     worked_out = figures.ratio_value(numerator, denominator, indicator.unit)
     places = max(0, -value.normalize().as_tuple().exponent)  # as written: 70.400000 as stored is 70.4
-    if worked_out.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) != value:
+    if figures.rounded(worked_out, places) != value:
         return [RowError(number, "Value", f"{value} is not what its numerator and denominator give "
                                               f"({numerator} of {denominator} is {round(worked_out, 2)})")]
     return []
@@ -140,8 +151,8 @@ class Indicator(models.Model):
         return figures.format_figure(value, self.unit, self.decimal_places)
 
     def clean(self):
-        if self.aggregation == figures.RATIO and self.unit not in figures.SCALE and self.unit != figures.NUMBER:
-            raise ValidationError({"aggregation": "A ratio is a percentage, a rate per 1,000 or 10,000, or a number."})
+        if self.aggregation == figures.RATIO and self.unit not in figures.RATIO_UNITS:
+            raise ValidationError({"aggregation": figures.RATIO_UNITS_RULE[0].upper() + figures.RATIO_UNITS_RULE[1:] + "."})
         if self.pk:
             saved = Indicator.objects.filter(pk=self.pk).values_list("frequency", flat=True).first()
             if saved not in (None, self.frequency) and Indicator.objects.filter(pk=self.pk).with_periods().exists():
@@ -231,7 +242,7 @@ class Reading(models.Model):
     def save(self, *args, **kwargs):
         # Entered as counts (in admin too): the value is worked out from them, as the importer and data entry do.
         if self.value is None and self.denominator:
-            self.value = round(figures.ratio_value(self.numerator, self.denominator, self.indicator.unit), 6)
+            self.value = stored_figure(figures.ratio_value(self.numerator, self.denominator, self.indicator.unit))
         super().save(*args, **kwargs)
 
     def as_figure_reading(self):

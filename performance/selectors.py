@@ -17,11 +17,11 @@ Who sees which indicators (`visible_indicators`), kept simple on purpose:
 """
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FilteredRelation, Max, Min, Q, Value
+from django.db.models import Count, F, FilteredRelation, Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -689,7 +689,7 @@ def rank(rows, polarity, unit, decimal_places):
     (1, 2, 2, 4), and a council with no value is listed last, unranked."""
 
     def shown(value):
-        return value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)  # as figures.py shows them
+        return figures.rounded(value, decimal_places)
 
     valued = sorted(
         (row for row in rows if row[1] is not None),

@@ -13,7 +13,6 @@ column the file leaves out changes nothing.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -22,7 +21,7 @@ from actionplans.models import Lead, name_key
 from core.bulk import insert_with_history
 from core.imports import NEW, UNCHANGED, UPDATED, ImportResult, Parsed, RowOutcome, run_import
 from core.models import OrganisationUnit
-from core.periods import FinancialYear, Month, parse_period, today
+from core.periods import FinancialYear, parse_period
 from core.spreadsheets import (
     Column,
     RowError,
@@ -39,6 +38,7 @@ from core.spreadsheets import (
 from . import figures, state
 from .models import (
     FIGURE, PERIOD_CLASSES, Benchmark, Comparator, Indicator, Reading, Target, frequency_locked, reading_errors,
+    stored_figure,
 )
 
 INDICATORS, TARGETS, READINGS, BENCHMARKS = "indicators", "targets", "readings", "benchmarks"
@@ -73,7 +73,6 @@ PERIOD_KIND = {cls.kind: frequency for frequency, cls in PERIOD_CLASSES.items()}
 KIND_WORDS = {"month": "a month (2013-09)", "quarter": "a quarter (2013/14 Q2)", "year": "a financial year (2013/14)"}
 # What a figure column of the database keeps: six places, and so at most 18 digits before the point. A figure is
 # rounded to it when read, so that importing the same file again finds every row unchanged.
-STORED_PLACES = Decimal(1).scaleb(-FIGURE["decimal_places"])
 MOST_WHOLE_DIGITS = FIGURE["max_digits"] - FIGURE["decimal_places"]
 FIGURE_COLUMNS = {"Value", "Numerator", "Denominator"}
 
@@ -144,18 +143,13 @@ def _number(values, column, errors, number):
         errors.append(RowError(number, column, str(error)))
         return None
     # Checked before rounding too: a number of 23 digits or more cannot even be rounded to six places.
-    stored = _stored(found) if found.adjusted() < MOST_WHOLE_DIGITS else None
+    stored = stored_figure(found) if found.adjusted() < MOST_WHOLE_DIGITS else None
     if stored is None or abs(stored) >= 10**MOST_WHOLE_DIGITS:
         errors.append(RowError(
             number, column, f"'{text}' is too large: a figure has at most {MOST_WHOLE_DIGITS} digits before the decimal point"
         ))
         return None
     return stored
-
-
-def _stored(number):
-    """`number` as the database keeps it; as written when it has no more places than that ("100.1" stays)."""
-    return number if number.as_tuple().exponent >= STORED_PLACES.as_tuple().exponent else number.quantize(STORED_PLACES)
 
 
 def _choice(values, column, errors, number):
@@ -191,8 +185,8 @@ def _parse_indicator(number, values, present, errors):
             fields["decimal_places"] = int(places)
         else:
             errors.append(RowError(number, "Decimal places", f"'{places}' is not a whole number from 0 to 3"))
-    if fields.get("aggregation") == figures.RATIO and fields.get("unit") not in (*figures.SCALE, figures.NUMBER, None):
-        errors.append(RowError(number, "Aggregation", "a ratio is a percentage, a rate per 1,000 or 10,000, or a number"))
+    if fields.get("aggregation") == figures.RATIO and fields.get("unit") not in (*figures.RATIO_UNITS, None):
+        errors.append(RowError(number, "Aggregation", figures.RATIO_UNITS_RULE))
     return IndicatorRow(
         number, _text(values, "Code"), fields,
         accountable=_text(values, "Accountable") if "Accountable" in present else None,
@@ -345,7 +339,7 @@ def ratio_value(indicator, fields):
     """A reading's value worked out from its numerator and denominator when it gives none (a value given beside
     them is kept as written, once `reading_errors` has found it agrees with them)."""
     if fields.get("value") is None and fields.get("denominator"):
-        return _stored(figures.ratio_value(fields.get("numerator"), fields["denominator"], indicator.unit))
+        return stored_figure(figures.ratio_value(fields.get("numerator"), fields["denominator"], indicator.unit))
     return fields.get("value")
 
 

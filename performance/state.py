@@ -20,7 +20,7 @@ from core import bulk
 from core.periods import Month, today
 
 from . import figures
-from .models import FIGURE, Figure, Indicator, Reading, Target, period_of
+from .models import Figure, Indicator, Reading, Target, period_of, stored_figure
 
 CHUNK = 500  # indicators worked out together: their readings are held in memory at once
 # A month's figures read back as far as the previous period of the financial year that answers for it: for an
@@ -132,14 +132,9 @@ def _figure_row(indicator_id, month, worked_out):
     """A Figure row as FIGURE_FIELDS lists its columns: tens of thousands are written at once (core.bulk)."""
     return (
         indicator_id, month.start, worked_out.period.start, *(
-            _stored(getattr(worked_out, name))
+            stored_figure(getattr(worked_out, name))
             for name in ("value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard", "rated_value")
         ),
-        worked_out.rag.colour, worked_out.rag.reason[:1000], _stored(worked_out.previous_value),
-        worked_out.direction or "", _stored(worked_out.last_year_value), worked_out.direction_on_last_year or "",
+        worked_out.rag.colour, worked_out.rag.reason[:1000], stored_figure(worked_out.previous_value),
+        worked_out.direction or "", stored_figure(worked_out.last_year_value), worked_out.direction_on_last_year or "",
     )
-
-
-def _stored(figure):
-    """A figure as its column keeps it, six places (the ORM rounded it; a raw insert does not)."""
-    return None if figure is None else round(figure, FIGURE["decimal_places"])

@@ -15,7 +15,7 @@ from actionplans.models import Lead
 from performance.models import Figure, Indicator, Reading
 
 from .. import admin_import_pages as admin_pages
-from ..admin_import_pages import confirm_form, offers_confirm, staged_files, staging, table_rows, text_of  # noqa: F401 (staging: a fixture)
+from ..admin_import_pages import offers_confirm, staged_files, staging, table_rows, text_of  # noqa: F401 (staging: a fixture)
 from ..factories import IndicatorFactory, TargetFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staging")]  # every upload waits in a folder of its own

@@ -3,7 +3,6 @@ direction in words, the pro-rated target, the sparkline), the tiles and filters,
 the download, and a fixed number of queries whatever the number of indicators and readings."""
 
 import csv
-import datetime
 import io
 import re
 

@@ -16,7 +16,7 @@ from performance import state
 from performance.models import Benchmark, Reading
 
 from ...factories import (
-    ActionFactory, AreaFactory, BenchmarkFactory, ComparatorFactory, IndicatorFactory, LeadFactory, ReadingFactory,
+    ActionFactory, AreaFactory, BenchmarkFactory, ComparatorFactory, IndicatorFactory, LeadFactory,
     TargetFactory,
 )
 from ..test_selectors import monthly, rated
