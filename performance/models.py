@@ -147,9 +147,6 @@ class Indicator(models.Model):
     def period_of(self, start):
         return period_of(self.frequency, start)
 
-    def format(self, value):
-        return figures.format_figure(value, self.unit, self.decimal_places)
-
     def clean(self):
         if self.aggregation == figures.RATIO and self.unit not in figures.RATIO_UNITS:
             raise ValidationError({"aggregation": figures.RATIO_UNITS_RULE[0].upper() + figures.RATIO_UNITS_RULE[1:] + "."})
@@ -245,8 +242,6 @@ class Reading(models.Model):
             self.value = stored_figure(figures.ratio_value(self.numerator, self.denominator, self.indicator.unit))
         super().save(*args, **kwargs)
 
-    def as_figure_reading(self):
-        return figures.Reading(value=self.value, numerator=self.numerator, denominator=self.denominator)
 
 
 class Comparator(models.Model):

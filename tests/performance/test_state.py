@@ -20,7 +20,10 @@ def months(first, count):
 
 
 def computed(indicator, month):
-    series = {reading.period: reading.as_figure_reading() for reading in Reading.objects.filter(indicator=indicator)}
+    series = {
+        reading.period: figures.Reading(reading.value, reading.numerator, reading.denominator)
+        for reading in Reading.objects.filter(indicator=indicator)
+    }
     targets = {target.year: target.spec for target in Target.objects.filter(indicator=indicator)}
     return figures.figures_for(indicator.spec, series, targets, month)
 
