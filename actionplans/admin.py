@@ -20,16 +20,20 @@ class StoresActionState:
         state.refresh(self.actions_touched(form.instance))
 
     def delete_model(self, request, obj):
-        actions = Action.objects.filter(pk__in=list(self.actions_touched(obj).values_list("pk", flat=True)))
-        super().delete_model(request, obj)
-        state.refresh(actions)
+        self._refreshing_after(lambda: super(StoresActionState, self).delete_model(request, obj), [obj])
 
     def delete_queryset(self, request, queryset):
+        self._refreshing_after(lambda: super(StoresActionState, self).delete_queryset(request, queryset), queryset)
+
+    def _refreshing_after(self, delete, objects):
+        """Delete, then rate what is left of the actions touched and count their plans again: a deleted action
+        leaves its plan's tally, and is no longer there to say which plan that was."""
         touched = set()
-        for obj in queryset:
-            touched.update(self.actions_touched(obj).values_list("pk", flat=True))
-        super().delete_queryset(request, queryset)
-        state.refresh(Action.objects.filter(pk__in=touched))
+        for obj in objects:
+            touched.update(self.actions_touched(obj).values_list("pk", "plan_id"))
+        delete()
+        state.refresh(Action.objects.filter(pk__in={pk for pk, _ in touched}))
+        state.recount({plan_id for _, plan_id in touched})
 
 
 class RecommendationInline(admin.StackedInline):

@@ -248,14 +248,6 @@ class ActionQuerySet(models.QuerySet):
             latest_narrative_on=Subquery(latest.values("date")[:1]),
         )
 
-    def for_rows(self):
-        """What a row of a list shows from the stored state (`selectors.rows_for`): no history is read."""
-        return (
-            self.select_related("plan", "area", "recommendation", "cross_reference")
-            .prefetch_related("leads")
-            .with_latest_narrative(today())
-        )
-
     @staticmethod
     def _state_counts(closing=True):
         counts = {f"{colour}_count": Count("pk", filter=Q(rag_colour=colour)) for colour in COLOUR_ORDER}
@@ -274,10 +266,20 @@ class ActionQuerySet(models.QuerySet):
         (`selectors.summaries_of` turns them into summaries)."""
         return self.order_by().values("plan_id").annotate(**self._state_counts())
 
-    def counts(self):
-        """Colours and freshness over all these actions, in one query (a manager's home: no roll-up colour
-        across plans of two schemes, so no closing statuses, and every count less is less work a row)."""
-        return self.order_by().aggregate(**self._state_counts(closing=False))
+    def counts_moving_to(self, unit_ids):
+        """{count: actions that join `unit_ids`' counts minus those that leave them} among these actions that name
+        a unit of their own: an action counts with its own unit, not with its plan's (`responsible_to`), while
+        its plan's ActionTally counts it with the plan. Most councils name none, which one look at an index
+        tells: the planner would otherwise read every action by plan to find the few that do."""
+        own = self.filter(unit__isnull=False)
+        if not own.order_by().exists():
+            return {}
+        moving = {}
+        for name, counted in self._state_counts().items():
+            moving[f"{name}_in"] = Count("pk", filter=counted.filter & Q(unit_id__in=unit_ids))
+            moving[f"{name}_out"] = Count("pk", filter=counted.filter & Q(plan__unit_id__in=unit_ids))
+        row = own.order_by().aggregate(**moving)
+        return {name: row[f"{name}_in"] - row[f"{name}_out"] for name in self._state_counts()}
 
     def soonest_due_first(self):
         """By due date, undated last, then by plan and number (the actions list): the order of an
@@ -287,6 +289,33 @@ class ActionQuerySet(models.QuerySet):
     def worst_first(self):
         """Overdue first, then the soonest due, undated last (My actions)."""
         return self.order_by("-overdue", F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
+
+
+class ActionTally(models.Model):
+    """How many of a plan's actions stand in each stored state. Kept by `state.refresh` with the state itself,
+    so that a manager's home and the plans list add up one row a plan instead of counting a county's 30,000
+    actions on every request (`selectors.dashboard`, `selectors.summaries_of`)."""
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, primary_key=True, related_name="tally")
+    red_count = models.PositiveIntegerField(default=0)
+    amber_count = models.PositiveIntegerField(default=0)
+    green_count = models.PositiveIntegerField(default=0)
+    blue_count = models.PositiveIntegerField(default=0)
+    grey_count = models.PositiveIntegerField(default=0)
+    completed_count = models.PositiveIntegerField(default=0)
+    cancelled_count = models.PositiveIntegerField(default=0)
+    delayed_count = models.PositiveIntegerField(default=0)
+    overdue_count = models.PositiveIntegerField(default=0)
+    update_overdue_count = models.PositiveIntegerField(default=0)
+    needs_due_date_count = models.PositiveIntegerField(default=0)
+
+    COUNTS = [
+        *(f"{colour}_count" for colour in COLOUR_ORDER), "completed_count", "cancelled_count", "delayed_count",
+        "overdue_count", "update_overdue_count", "needs_due_date_count",
+    ]
+
+    def __str__(self):
+        return f"Actions of {self.plan} counted by state"
 
 
 NEVER_RATED = datetime.date(1900, 1, 1)
@@ -370,6 +399,8 @@ class Action(models.Model):
             models.Index(fields=["plan", "overdue"], name="action_plan_overdue"),
             models.Index(fields=["plan", "update_overdue"], name="action_plan_update_overdue"),
             models.Index(fields=["due_date", "plan", "sort_key"], name="action_due_order"),
+            # The few actions that name a unit of their own, found without reading the rest (`counts_moving_to`).
+            models.Index(fields=["unit", "plan"], name="action_own_unit", condition=Q(unit__isnull=False)),
         ]
 
     def __str__(self):
@@ -415,7 +446,12 @@ class Action(models.Model):
 
     @property
     def timescale_needs_review(self):
-        return self.timescale_kind == timescales.UNREADABLE and not self.due_date_set
+        return self.timescale_unreadable(self.timescale_kind, self.due_date_set)
+
+    @staticmethod
+    def timescale_unreadable(kind, due_date_set):
+        """A timescale no date could be read from, with no due date set by hand: flagged for a person."""
+        return kind == timescales.UNREADABLE and not due_date_set
 
     # The rules below read the prefetched progress updates (ordered by date), so a
     # page of actions costs one query for all their updates, whatever the day.

@@ -10,10 +10,12 @@ a date" says, for one plan at a time. Either way a fixed number of queries,
 whatever the number of actions.
 """
 
+import itertools
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from core.models import OrganisationUnit
@@ -21,7 +23,7 @@ from core.periods import today
 from core.rag import Rag
 
 from . import asat, rag, timescales
-from .models import Action, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate
+from .models import Action, ActionTally, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate
 
 
 @dataclass(frozen=True)
@@ -160,13 +162,18 @@ def _lead_rows(leads):
     return tuple(LeadRow(lead.name, str(lead)) for lead in leads)
 
 
-def _plan_leads(plan):
-    """{action id: [(lead id, LeadRow)]} for every action of the plan, in one query and no model objects."""
+def _leads_by_action(links):
+    """{action id: [(lead id, LeadRow)]} from links between actions and leads, in one query and no model objects."""
     found = {}
-    links = Action.leads.through.objects.filter(action__plan=plan).order_by("lead__name")
-    for action_id, lead_id, name, initials in links.values_list("action_id", "lead_id", "lead__name", "lead__initials"):
+    for action_id, lead_id, name, initials in links.order_by("lead__name").values_list(
+        "action_id", "lead_id", "lead__name", "lead__initials"
+    ):
         found.setdefault(action_id, []).append((lead_id, LeadRow(name, Lead.display(name, initials))))
     return found
+
+
+def _plan_leads(plan):
+    return _leads_by_action(Action.leads.through.objects.filter(action__plan=plan))
 
 
 def _plan_milestones(plan):
@@ -179,20 +186,36 @@ def _plan_milestones(plan):
 
 
 def action_row(action, *, state, latest, plan, milestones=(), leads=None):
-    """One action's row from its fields, its state on the day (a rag.ActionState) and its latest narrated update."""
-    return ActionRow(
-        pk=action.pk,
-        number=action.number,
-        text=action.text,
-        expected_evidence=action.expected_evidence,
+    """One action's row from the model, its state on the day (a rag.ActionState) and its latest narrated update."""
+    return _row(
+        action,
+        state=state,
+        latest=latest,
         area=action.area.title,
         recommendation_number=action.recommendation.number if action.recommendation_id else "",
         plan_pk=plan.pk,
         plan_title=plan.title,
         leads=_lead_rows(action.leads.all()) if leads is None else leads,
+        cross_reference=(action.cross_reference.number, action.cross_reference_id) if action.cross_reference_id else None,
+        milestones=milestones,
+    )
+
+
+def _row(action, *, state, latest, area, recommendation_number, plan_pk, plan_title, leads, cross_reference, milestones=()):
+    """An ActionRow from the action's own columns (a model or a `ListedAction`) and what it points to."""
+    return ActionRow(
+        pk=action.pk,
+        number=action.number,
+        text=action.text,
+        expected_evidence=action.expected_evidence,
+        area=area,
+        recommendation_number=recommendation_number,
+        plan_pk=plan_pk,
+        plan_title=plan_title,
+        leads=leads,
         timescale=action.timescale,
         due_date=action.due_date,
-        timescale_needs_review=action.timescale_needs_review,
+        timescale_needs_review=Action.timescale_unreadable(action.timescale_kind, action.due_date_set),
         status=state.status,
         status_label=state.status_label,
         status_reported_on=state.status_reported_on,
@@ -204,15 +227,15 @@ def action_row(action, *, state, latest, plan, milestones=(), leads=None):
         latest_progress=ProgressRow(latest.date, latest.narrative) if latest else None,
         completion_proposed=state.completion_proposed,
         needs_due_date=state.needs_due_date,
-        cross_reference=(action.cross_reference.number, action.cross_reference_id) if action.cross_reference_id else None,
+        cross_reference=cross_reference,
         milestones=milestones,
     )
 
 
-def stored_state(action):
-    """The state stored on the action, as a rag.ActionState (today's: `action.plan` must be loaded)."""
+def stored_state(action, source_date):
+    """The state stored on the action (a model or a `ListedAction`), as a rag.ActionState; `source_date`: its plan's."""
     return rag.ActionState(
-        update_overdue_since=rag.freshness_since(action.latest_update_on, action.plan.source_date),
+        update_overdue_since=rag.freshness_since(action.latest_update_on, source_date),
         completion_proposed=action.completion_proposed_on is not None,
         status=action.current_status,
         status_reported_on=action.current_status_on,
@@ -281,7 +304,7 @@ def plan_report(plan, on=None, filters=None):
     rows, states = {}, []
     for action in actions:
         if action.pk in fresh:
-            action_state = stored_state(action)
+            action_state = stored_state(action, plan.source_date)
             latest = _latest_annotated(action)
         else:
             action_state = action.state_on(day, plan)
@@ -351,25 +374,79 @@ def plan_header(plan):
     )
 
 
+# What a list row reads of an action: its own columns and, by join, those of the rows it points to; read
+# as plain values, since building the plan, area, recommendation and leads as model objects for every row
+# cost more than the rest of a list page together.
+_LISTED = {
+    "pk": "pk", "number": "number", "text": "text", "expected_evidence": "expected_evidence", "timescale": "timescale",
+    "due_date": "due_date", "due_date_set": "due_date_set", "timescale_kind": "timescale_kind",
+    "completion_proposed_on": "completion_proposed_on", **{name: name for name in Action.STATE_FIELDS},
+    "cross_reference_id": "cross_reference_id", "cross_reference_number": "cross_reference__number",
+    "plan_id": "plan_id", "plan_title": "plan__title", "plan_source_date": "plan__source_date",
+    "area_title": "area__title", "recommendation_number": "recommendation__number",
+}
+ListedAction = namedtuple("ListedAction", _LISTED)
+
+
+def _listed_rows(listed):
+    """ActionRows from `ListedAction`s, with their leads and latest narrated update in one query each."""
+    ids = [action.pk for action in listed]
+    leads = _leads_by_action(Action.leads.through.objects.filter(action_id__in=ids))
+    return [
+        _row(
+            action,
+            state=stored_state(action, action.plan_source_date),
+            latest=latest,
+            area=action.area_title,
+            recommendation_number=action.recommendation_number or "",
+            plan_pk=action.plan_id,
+            plan_title=action.plan_title,
+            leads=tuple(lead for _, lead in leads.get(action.pk, ())),
+            cross_reference=(action.cross_reference_number, action.cross_reference_id) if action.cross_reference_id else None,
+        )
+        for action, latest in zip(listed, _latest_narratives(ids, today()))
+    ]
+
+
+def _latest_narratives(ids, day):
+    """Each action's latest progress update with a narrative on or before `day` (a ProgressRow, or None), in the
+    order of `ids`. One plain query over those actions' narrated updates: a correlated subquery per row read as
+    fast in the database but cost Django more to build than the rest of a list page's queries together."""
+    latest = {}
+    updates = ProgressUpdate.objects.filter(action_id__in=ids, date__lte=day).exclude(narrative="")
+    for action_id, update_on, narrative in updates.order_by("action_id", "date", "id").values_list("action_id", "date", "narrative"):
+        latest[action_id] = ProgressRow(update_on, narrative)
+    return [latest.get(pk) for pk in ids]
+
+
+def _listed(actions, chunk_size=None):
+    values = actions.values_list(*_LISTED.values())
+    return (ListedAction(*row) for row in (values.iterator(chunk_size=chunk_size) if chunk_size else values))
+
+
 def rows_for(page):
     """Rows for a page of actions, in the page's order, from their stored state: no history read.
 
     The page is sorted and sliced on the actions' ids alone; only its rows are then read
     in full, so the latest progress is looked up for twenty actions, not for all of them.
     """
-    order = [action.pk for action in page]
-    found = {action.pk: action for action in Action.objects.filter(pk__in=order).for_rows()}
-    return [
-        action_row(found[pk], state=stored_state(found[pk]), latest=_latest_annotated(found[pk]), plan=found[pk].plan)
-        for pk in order
-    ]
+    return rows_for_pages([action.pk for action in page])[0]
+
+
+def rows_for_pages(*orders):
+    """`rows_for` of several pages given as lists of action ids (My actions and those awaiting sign-off), read
+    together in one go."""
+    ids = list(dict.fromkeys(pk for order in orders for pk in order))
+    found = {row.pk: row for row in _listed_rows(list(_listed(Action.objects.filter(pk__in=ids).order_by())))}
+    return [[found[pk] for pk in order] for order in orders]
 
 
 def list_rows(actions, chunk_size=2000):
     """Rows for every action of a filtered list, in its order, from the stored state, a chunk at a time
-    (a download of the whole list: 30,000 rows are never all in memory as model objects)."""
-    for action in actions.for_rows().iterator(chunk_size=chunk_size):
-        yield action_row(action, state=stored_state(action), latest=_latest_annotated(action), plan=action.plan)
+    (a download of the whole list: 30,000 rows are never all in memory at once)."""
+    listed = _listed(actions, chunk_size)
+    while chunk := list(itertools.islice(listed, chunk_size)):
+        yield from _listed_rows(chunk)
 
 
 def actions_led_by(user):
@@ -396,7 +473,7 @@ def actions_awaiting_sign_off(user, managed_unit_ids, is_admin):
 
 
 def summary_from_counts(scheme, row):
-    """A rag.Summary from `ActionQuerySet.counts` or one row of `counts_by_plan`."""
+    """A rag.Summary from counts named as an ActionTally's (`ActionQuerySet.counts_by_plan` makes them)."""
     return rag.Summary(
         scheme,
         counts={colour: row[f"{colour}_count"] for colour in rag.COLOUR_ORDER if row.get(f"{colour}_count")},
@@ -410,9 +487,9 @@ def summary_from_counts(scheme, row):
 
 
 def summaries_of(plans):
-    """{plan id: rag.Summary of its actions, from their stored state} for a page of plans, in one query."""
+    """{plan id: rag.Summary of its actions, from their tally (state.recount)} for a page of plans, in one query."""
     plans = list(plans)
-    counted = {row["plan_id"]: row for row in Action.objects.filter(plan__in=plans).counts_by_plan()}
+    counted = {row["plan_id"]: row for row in ActionTally.objects.filter(plan__in=plans).values()}
     return {plan.pk: summary_from_counts(plan.rag_scheme, counted.get(plan.pk, {})) for plan in plans}
 
 
@@ -427,10 +504,14 @@ class Dashboard:
 
 
 def dashboard(unit, units, is_admin, awaiting):
-    """Counts across plans of the actions `units` answer for (every action for an admin), in one query;
+    """Counts across plans of the actions `units` answer for (every action for an admin), from the plans'
+    tallies (state.recount) and the few actions that name a unit of their own, in two queries at most;
     `awaiting`: how many completions this person may sign off."""
-    actions = Action.objects.all() if is_admin else Action.objects.responsible_to(units)
-    row = actions.counts()
+    tallies = ActionTally.objects.all() if is_admin else ActionTally.objects.filter(plan__unit_id__in=units)
+    row = tallies.aggregate(**{name: Sum(name) for name in ActionTally.COUNTS})
+    if not is_admin:
+        for name, moving in Action.objects.counts_moving_to(units).items():
+            row[name] = (row[name] or 0) + moving
     return Dashboard(
         unit_pk=None if is_admin else unit.pk,
         unit_name="every unit" if is_admin else str(unit),

@@ -12,7 +12,7 @@ from django.db import transaction
 from core.periods import today
 
 from . import rag, timescales
-from .models import Action, ProgressUpdate
+from .models import Action, ActionTally, Plan, ProgressUpdate
 
 IDS_PER_UPDATE = 900  # actions rated in one transaction; under SQLite's oldest limit of 999 parameters
 
@@ -69,9 +69,34 @@ def refresh(actions=None, on=None):
     Returns how many actions changed. Running it twice on one day changes nothing the second time.
     """
     day = on or today()
-    actions = Action.objects.all() if actions is None else actions
-    ids = list(actions.order_by("pk").values_list("pk", flat=True))
-    return sum(_refresh_chunk(ids[start : start + IDS_PER_UPDATE], day) for start in range(0, len(ids), IDS_PER_UPDATE))
+    every = actions is None
+    actions = Action.objects.all() if every else actions
+    rows = list(actions.order_by("pk").values_list("pk", "plan_id"))
+    ids = [pk for pk, _ in rows]
+    changed = sum(_refresh_chunk(ids[start : start + IDS_PER_UPDATE], day) for start in range(0, len(ids), IDS_PER_UPDATE))
+    recount(None if every else {plan_id for _, plan_id in rows})
+    return changed
+
+
+@transaction.atomic
+def recount(plan_ids=None):
+    """Count the actions of these plans (every plan when None) by their stored state into their ActionTally.
+
+    Each tally is locked before its plan's actions are counted: two writers counting one plan at once take
+    turns, and the second counts what the first committed, so neither leaves out the other's change."""
+    plans = Plan.objects.all() if plan_ids is None else Plan.objects.filter(pk__in=list(plan_ids))
+    plan_ids = list(plans.order_by("pk").values_list("pk", flat=True))
+    if not plan_ids:
+        return
+    ActionTally.objects.bulk_create([ActionTally(plan_id=pk) for pk in plan_ids], ignore_conflicts=True)
+    tallies = ActionTally.objects.filter(plan_id__in=plan_ids)
+    list(tallies.select_for_update().order_by("plan_id").values_list("pk", flat=True))
+    counted = {row.pop("plan_id"): row for row in Action.objects.filter(plan_id__in=plan_ids).counts_by_plan()}
+    stored = {row.pop("plan_id"): row for row in tallies.values("plan_id", *ActionTally.COUNTS)}
+    for pk in plan_ids:
+        wanted = {name: counted.get(pk, {}).get(name, 0) for name in ActionTally.COUNTS}
+        if stored[pk] != wanted:
+            ActionTally.objects.filter(plan_id=pk).update(**wanted)
 
 
 @transaction.atomic

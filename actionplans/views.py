@@ -64,11 +64,12 @@ def home_context(request):
     if roles.oversees_units(request.user):
         units = roles.managed_unit_ids(request.user)
         proposed = selectors.actions_awaiting_sign_off(request.user, units, is_admin)
-        dashboard = selectors.dashboard(profile.unit if profile else None, units, is_admin, proposed.count())
-        oldest_first = proposed.order_by("completion_proposed_on", "plan__title", "sort_key")
-        awaiting = selectors.rows_for(oldest_first.only("pk")[:AWAITING_SHOWN])
+        # Every proposal's id, oldest first, in one query: counted here, and the first ones listed.
+        awaiting = list(proposed.order_by("completion_proposed_on", "plan__title", "sort_key").values_list("pk", flat=True))
+        dashboard = selectors.dashboard(profile.unit if profile else None, units, is_admin, len(awaiting))
+    rows, awaiting = selectors.rows_for_pages([action.pk for action in page.object_list], awaiting[:AWAITING_SHOWN])
     context = {
-        "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
+        "page": page, "rows": rows, "query": query,
         "dashboard": dashboard, "awaiting": awaiting, "today": today(),
         "is_manager": roles.is_manager(request.user), "has_unit": bool(profile and profile.unit_id),
     }

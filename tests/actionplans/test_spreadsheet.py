@@ -1700,8 +1700,9 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_rows(as_postgres
         measured[size] = steps
     assert measured[10] == measured[40], measured
     # One query per table read or written (and the transaction's own; the units, as the file names one; on
-    # PostgreSQL the lock on the plans' and leads' names), whatever the number of rows.
-    assert measured[40]["new"] <= 33 and measured[40]["unchanged"] <= 12 and measured[40]["changed"] <= 33, measured
+    # PostgreSQL the lock on the plans' and leads' names; the plan's tally counted again: seven), whatever the
+    # number of rows.
+    assert measured[40]["new"] <= 40 and measured[40]["unchanged"] <= 12 and measured[40]["changed"] <= 40, measured
 
 
 def test_a_new_action_gets_one_history_record_that_holds_its_leads():

@@ -14,7 +14,7 @@ import time_machine
 from django.core.management import call_command
 
 from actionplans import rag, services, spreadsheet, state
-from actionplans.models import Action
+from actionplans.models import Action, ActionTally, Plan
 from core.periods import today
 
 from ..factories import ActionFactory, AreaFactory, PlanFactory
@@ -31,6 +31,11 @@ def assert_stored_equals_history():
     for action in Action.objects.select_related("plan").prefetch_related("progress_updates"):
         expected = state.as_fields(action.state_on(day), day)
         assert state.stored(action) == expected, f"action {action.number} on {day}"
+    # Each plan's tally counts its actions' stored state as it now stands.
+    for plan in Plan.objects.all():
+        counted = next(iter(Action.objects.filter(plan=plan).counts_by_plan()), {})
+        tally = ActionTally.objects.filter(plan=plan).values(*ActionTally.COUNTS).first()
+        assert tally == {name: counted.get(name, 0) for name in ActionTally.COUNTS}, f"{plan} on {day}"
 
 
 def import_row(plan, action, timescale, status, day):

@@ -107,9 +107,10 @@ def test_a_managers_query_count_does_not_grow_with_the_proposals(
     for action in actions[2:30]:
         services.propose_completion(action=action, author=olivia, narrative="")
     assert queries_of(reverse("home")) == few
-    # 12 for the plans' counts and lists, and one asking whether any indicator beside them has figures yet
-    # (performance.views.home; with figures, one more counts them).
-    with django_assert_max_num_queries(13):
+    # 13 for the plans' counts (the plans' tallies, and the actions that name a unit of their own) and lists,
+    # and one asking whether any indicator beside them has figures yet (performance.views.home; with figures,
+    # one more counts them).
+    with django_assert_max_num_queries(14):
         client.get(reverse("home"))
 
 
@@ -165,3 +166,32 @@ def test_an_officer_has_no_dashboard_and_a_manager_without_a_unit_is_told_why(cl
     response = client.get(reverse("home"))
     assert response.context["dashboard"] is None
     assert "your profile has no organisation unit" in response.content.decode()
+
+
+def test_an_action_naming_a_unit_of_its_own_counts_with_that_unit_not_with_its_plans(
+    client, mandy, maurice, plan, division, other_division
+):
+    area = AreaFactory(plan=plan)
+    ActionFactory(area=area, number="1", timescale="March 2011")  # Red, overdue: Mandy's, through the plan
+    ActionFactory(area=area, number="2", timescale="March 2011", unit=other_division)  # Red: Maurice's own
+    from ...factories import PlanFactory
+
+    elsewhere = AreaFactory(plan=PlanFactory(title="Elsewhere", unit=other_division))
+    ActionFactory(area=elsewhere, number="1", timescale="Ongoing", unit=division)  # Green: Mandy's own
+    ActionFactory(area=elsewhere, number="2", timescale="Ongoing")  # Green: Maurice's, through the plan
+    for manager, expected in [(mandy, {rag.RED: 1, rag.GREEN: 1}), (maurice, {rag.RED: 1, rag.GREEN: 1})]:
+        client.force_login(manager)
+        summary = client.get(reverse("home")).context["dashboard"].summary
+        assert summary.counts == expected and summary.overdue == 1, manager
+    # The lists behind the counts agree.
+    client.force_login(mandy)
+    rows = client.get(f"{reverse('action_list')}?unit={division.pk}").context["rows"]
+    assert sorted((row.plan_title, row.number) for row in rows) == [("Elsewhere", "1"), ("Sefton improvement plan", "1")]
+
+
+def test_the_counts_follow_a_plan_moved_to_another_unit_without_a_rating(client, mandy, plan, other_division):
+    ActionFactory(area=AreaFactory(plan=plan), number="1", timescale="March 2011")
+    client.force_login(mandy)
+    assert client.get(reverse("home")).context["dashboard"].summary.total == 1
+    type(plan).objects.filter(pk=plan.pk).update(unit=other_division)  # no action's state changes
+    assert client.get(reverse("home")).context["dashboard"].summary.total == 0
