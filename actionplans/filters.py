@@ -118,7 +118,8 @@ def search_actions(queryset, words):
     Subqueries rather than joins, for the reason `PlanFilter.search` gives."""
     for word in words.split()[:10]:
         led_by = Action.leads.through.objects.filter(lead__name__icontains=word).values("action_id")
-        queryset = queryset.filter(Q(text__icontains=word) | Q(number__iexact=word) | Q(pk__in=led_by))
+        # The cheap tests first: an action found by its number or a lead's name is not searched word by word.
+        queryset = queryset.filter(Q(number__iexact=word) | Q(pk__in=led_by) | Q(text__icontains=word))
     return queryset
 
 

@@ -335,9 +335,12 @@ class Action(models.Model):
     text = models.TextField(max_length=LONG_TEXT)
     expected_evidence = models.TextField(blank=True, max_length=NARRATIVE_TEXT)
     leads = models.ManyToManyField(Lead, blank=True, related_name="actions")
+    # Indexed by `action_own_unit` below, as the next three are by partial indexes of their own: nearly every
+    # action leaves them blank, and SQLite, counting the blanks in a whole-column index, judged it useless and
+    # read every action to find the few that have one.
     unit = models.ForeignKey(
         OrganisationUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions",
-        help_text="Blank: the plan's owning unit",
+        help_text="Blank: the plan's owning unit", db_index=False,
     )
     timescale = models.TextField(blank=True, max_length=1000, help_text="As written in the plan")
     due_date_set = models.DateField(
@@ -349,12 +352,12 @@ class Action(models.Model):
     timescale_kind = models.CharField(max_length=20, editable=False, default=timescales.EMPTY)
     cross_reference = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="referenced_by",
-        help_text='Set when the plan says "See 12.1" instead of repeating an action',
+        help_text='Set when the plan says "See 12.1" instead of repeating an action', db_index=False,
     )
     # Indexed: managers' home pages look for the few proposals among all actions.
-    completion_proposed_on = models.DateField(null=True, blank=True, db_index=True)
+    completion_proposed_on = models.DateField(null=True, blank=True)
     completion_proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
     # The day the lead says the work was finished; confirmation dates the completion from it.
     completion_finished_on = models.DateField("work finished on", null=True, blank=True)
@@ -401,6 +404,13 @@ class Action(models.Model):
             models.Index(fields=["due_date", "plan", "sort_key"], name="action_due_order"),
             # The few actions that name a unit of their own, found without reading the rest (`counts_moving_to`).
             models.Index(fields=["unit", "plan"], name="action_own_unit", condition=Q(unit__isnull=False)),
+            models.Index(fields=["cross_reference"], name="action_referring", condition=Q(cross_reference__isnull=False)),
+            models.Index(
+                fields=["completion_proposed_on"], name="action_proposed", condition=Q(completion_proposed_on__isnull=False)
+            ),
+            models.Index(
+                fields=["completion_proposed_by"], name="action_proposed_by", condition=Q(completion_proposed_by__isnull=False)
+            ),
         ]
 
     def __str__(self):

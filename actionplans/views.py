@@ -133,7 +133,10 @@ def plan_detail(request, pk):
 def _action_for_page(pk):
     return get_object_or_404(
         Action.objects.with_rag_inputs().prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")), "referenced_by"
+            Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")),
+            # By number alone: they are the same plan's, and the default order (by plan title) led SQLite to
+            # read every action of every plan to find them.
+            Prefetch("referenced_by", queryset=Action.objects.order_by("sort_key").only("pk", "number", "cross_reference_id")),
         ),
         pk=pk,
     )
