@@ -6,9 +6,9 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast css check-deploy benchmark benchmark-scale benchmark-indicators benchmark-at rerate clean
+.PHONY: setup run test test-fast css check-deploy benchmark benchmark-reports benchmark-scale benchmark-indicators benchmark-at document-packages rerate clean
 
-setup: $(VENV)/.installed node_modules/.installed static/build/app.css
+setup: document-packages $(VENV)/.installed node_modules/.installed static/build/app.css
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --with-demo-users
 	$(PY) manage.py seed_indicators
@@ -30,7 +30,12 @@ static/build/app.css: node_modules/.installed static/scss/app.scss
 css:
 	npm run --silent build
 
+# PDF reports need Pango and Liberation fonts from Debian: installed when root, else named (README "Reports").
+document-packages:
+	@scripts/document-packages --install
+
 run: setup
+	@$(PY) -c 'from core.documents import pdf_unavailable as p; m = p(); print("PDF reports are off: " + m if m else "PDF reports: ready")'
 	$(PY) manage.py rerate_actions
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop). Log in with a demo login printed above."
 	$(PY) manage.py runserver $(HOST):$(PORT)
@@ -48,6 +53,10 @@ check-deploy: $(VENV)/.installed
 
 benchmark: $(VENV)/.installed
 	$(PY) scripts/benchmark.py
+
+# A 300-action plan as Word (target under 2 s) and PDF (under 8 s), and the performance report; printed, not asserted.
+benchmark-reports: $(VENV)/.installed
+	$(PY) scripts/benchmark.py --reports
 
 # 300 plans, 30,000 actions, then 2,000 indicators with 240,000 readings, on SQLite, then on PostgreSQL
 # when one answers (README "Tests").

@@ -119,11 +119,16 @@ def progress_rows(report):
 
 def export_plan(plan, day, file_format, filters=None):
     """(bytes, content type, file name) of the plan as at `day` in CSV or XLSX."""
+    return export_report(selectors.plan_report(plan, day, filters), file_format)
+
+
+def export_report(report, file_format):
+    """(bytes, content type, file name) of a `selectors.plan_report` in CSV or XLSX: the report's other formats
+    (`reports.py`) and a published report take the same read model."""
     headers = [column.name for column in PLAN_COLUMNS] + EXPORT_ONLY_COLUMNS
-    report = selectors.plan_report(plan, day, filters)
     rows = plan_rows(report)
-    stem = re.sub(r"[^A-Za-z0-9]+", "-", plan.title).strip("-").lower() or "plan"
-    stem = f"{stem}-as-at-{day.isoformat()}"
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", report.plan.title).strip("-").lower() or "plan"
+    stem = f"{stem}-as-at-{report.day.isoformat()}"
     if file_format == "csv":
         return write_csv(headers, rows), CONTENT_TYPES["csv"], f"{stem}.csv"
     if file_format == "xlsx":

@@ -229,3 +229,13 @@ class PlanReportFilterForm(forms.Form):
         """The filters asked for; a value that is not one of the plan's is left out (the page says so)."""
         self.is_valid()
         return PlanFilters(**{name: value for name, value in self.cleaned_data.items() if value})
+
+
+class PublishForm(forms.Form):
+    """Publishing a report for a meeting (plan or performance): the meeting it goes to, in the council's words."""
+
+    meeting = forms.CharField(
+        label="Meeting", max_length=200,
+        help_text="The meeting this report is published for, for example “DMT, 5 December 2013”",
+        error_messages={"required": "Enter the meeting this report is published for"},
+    )

@@ -34,3 +34,11 @@ def can_sign_off(user, action):
     if is_admin(user):
         return True
     return manages(user, action) and action.completion_proposed_by_id != user.pk
+
+
+def can_publish(user, plan):
+    """May `user` publish a report of `plan` for a meeting? A manager of the plan's unit (or a unit above it) and
+    admins: a published report speaks for the unit. Officers may not."""
+    if not is_active(user):
+        return False
+    return is_admin(user) or bool(plan.unit_id and plan.unit_id in managed_unit_ids(user))

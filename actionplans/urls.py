@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("actions/<int:pk>/progress/", views.action_progress, name="action_progress"),

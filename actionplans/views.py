@@ -4,21 +4,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from core import roles
+from core import documents, publishing, roles
 from core.asat import AsAtError, parse_day
 from core.middleware import keep_form, take_kept_form
 from core.periods import today
-from core.views import spreadsheet_download
+from core.models import PublishedReport
+from core.views import document_response, spreadsheet_download
 
-from . import export, list_export, permissions, rag, selectors, services, state
+from . import list_export, permissions, rag, reports, selectors, services, state
 from .filters import ActionFilter, PlanFilter
-from .forms import MilestoneDoneForm, PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, SignOffForm
+from .forms import (
+    MilestoneDoneForm, PlanReportFilterForm, ProgressUpdateForm, ProposeCompletionForm, PublishForm, SignOffForm,
+)
 from .history import action_changes
 from .models import Action, Milestone, Plan
 
@@ -107,6 +110,32 @@ def plan_list(request):
     )
 
 
+def _report_download(request, plan, day, filters):
+    """?format=html|docx|pdf|xlsx|csv of the plan page: html is the print-friendly page, the rest downloads."""
+    file_format = request.GET["format"]
+    if file_format not in reports.FORMATS:
+        return HttpResponseBadRequest(f"Unknown format: use {', '.join(reports.FORMATS)}.")
+    report = selectors.plan_report(plan, day, filters)
+    try:
+        layout = reports.layout_for(report, request.GET.get("layout", ""))
+    except reports.UnknownLayout as error:
+        return HttpResponseBadRequest(str(error))
+    changes = reports.changes_for(report) if file_format in ("html", "docx", "pdf") else None
+    if file_format == "html":
+        query = request.GET.copy()
+        for name in ("format", "layout"):
+            query.pop(name, None)
+        html = reports.render_html(
+            report, layout, changes=changes, standalone=False, download_query=query.urlencode(), request=request
+        )
+        return HttpResponse(html)
+    try:
+        content, content_type, filename = reports.render(report, file_format, layout, changes=changes)
+    except documents.DocumentUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    return document_response(content, content_type, filename)
+
+
 def plan_detail(request, pk):
     plan = get_object_or_404(Plan.objects.select_related("unit"), pk=pk)
     day, as_at_error = _as_at(request)
@@ -119,15 +148,52 @@ def plan_detail(request, pk):
         return render(request, "actionplans/plan_detail.html", {**context, "filter_form": filter_form}, status=400)
     filters = filter_form.filters()
     if request.GET.get("format"):
-        return spreadsheet_download(request, lambda file_format: export.export_plan(plan, day, file_format, filters))
+        return _report_download(request, plan, day, filters)
     shown = request.GET.copy()
     shown.pop("format", None)
     shown["as_at"] = day.isoformat()
     context |= {
         "report": selectors.plan_report(plan, day, filters), "filter_form": filter_form,
-        "download_query": shown.urlencode(),
+        "download_query": shown.urlencode(), "layouts": reports.LAYOUTS,
+        "can_publish": permissions.can_publish(request.user, plan),
+        "published": publishing.published(PublishedReport.PLAN, plan.pk),
+        "publish_form": _publish_form(),
     }
     return render(request, "actionplans/plan_detail.html", context)
+
+
+def _publish_form(data=None):
+    return PublishForm(data, auto_id="publish-%s")
+
+
+@require_http_methods(["GET", "POST"])
+def plan_publish(request, pk):
+    """POST: publish the report the plan page shows (its "as at" day, filters and layout in the query string) for a
+    meeting; a manager of the plan's unit or an admin only. GET goes to the plan page."""
+    plan = get_object_or_404(Plan.objects.select_related("unit"), pk=pk)
+    back = reverse("plan_detail", args=[plan.pk]) + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if request.method == "GET":
+        return redirect(back)
+    if not permissions.can_publish(request.user, plan):
+        raise PermissionDenied("Only a manager of the plan's unit, or an admin, may publish its report.")
+    day, as_at_error = _as_at(request)
+    if as_at_error:
+        return HttpResponseBadRequest(as_at_error)
+    filters = PlanReportFilterForm(request.GET, plan=plan).filters()
+    form = _publish_form(request.POST)
+    report = selectors.plan_report(plan, day, filters)
+    if not form.is_valid():
+        messages.error(request, "; ".join(form.errors["meeting"]))
+        return redirect(back + "#publish")
+    try:
+        layout = reports.layout_for(report, request.GET.get("layout", ""))
+        published = reports.publish(report=report, layout=layout, meeting=form.cleaned_data["meeting"], user=request.user)
+    except reports.UnknownLayout as error:
+        return HttpResponseBadRequest(str(error))
+    except documents.DocumentUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    messages.success(request, f"Report published for {published.meeting}: it will stay as it is now.")
+    return redirect(back + "#published")
 
 
 def _action_for_page(pk):

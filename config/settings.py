@@ -166,7 +166,8 @@ DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static" / "build"]
+# build: the compiled GOV.UK styles; documents: the report print stylesheet, plain CSS that WeasyPrint reads too.
+STATICFILES_DIRS = [BASE_DIR / "static" / "build", BASE_DIR / "static" / "documents"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

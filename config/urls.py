@@ -13,6 +13,7 @@ urlpatterns = [
     path("password/", core_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/changed/", core_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
+    path("published/<int:pk>/<str:file_format>/", core_views.published_file, name="published_file"),
     path("performance/", include("performance.urls")),
     # The home page: My actions, and for managers the counts of actions and of indicators side by side.
     path("", performance_views.home, name="home"),

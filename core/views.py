@@ -1,16 +1,20 @@
 """Pages of the site rather than of one app: the health check, the accessibility statement, signing out
-and changing one's password; and the spreadsheet download every app's pages offer."""
+and changing one's password; the downloads every app's pages offer, and published reports' files."""
 
 import threading
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from . import publishing
+from .models import PublishedFile
 
 
 # Load balancers give up on a health check after a few seconds: answer before they do, whatever the database does.
@@ -87,12 +91,27 @@ class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "registration/password_change_done.html"
 
 
+def document_response(content, content_type, filename):
+    """A file to download: a report in any format, a spreadsheet, a published copy."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def published_file(request, pk, file_format):
+    """One file of a published report, exactly the bytes kept when it was published."""
+    found = get_object_or_404(PublishedFile.objects.select_related("report"), report_id=pk, file_format=file_format)
+    if not publishing.can_read(request.user, found.report):
+        raise PermissionDenied("Published performance reports are for managers and admins.")
+    response = document_response(bytes(found.content), found.content_type, found.filename)
+    response["X-Content-SHA256"] = found.sha256
+    return response
+
+
 def spreadsheet_download(request, make):
     """The ?format=csv|xlsx download of any page: `make(file_format)` gives (bytes, content type, file name)."""
     file_format = request.GET["format"]
     if file_format not in {"csv", "xlsx"}:
         return HttpResponseBadRequest("Unknown format: use csv or xlsx.")
-    content, content_type, filename = make(file_format)
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return document_response(*make(file_format))

@@ -20,3 +20,9 @@ def enterable_by(user):
     if roles.is_manager(user) and profile.unit_id and profile.unit.parent_id is None:
         rule |= Q(unit_owner__isnull=True)
     return Indicator.objects.filter(rule)
+
+
+def can_publish_report(user):
+    """May `user` publish the performance report for a meeting? Managers who answer for units, and admins; not
+    officers (a published report speaks for the directorate)."""
+    return roles.is_admin(user) or (roles.is_manager(user) and roles.oversees_units(user))

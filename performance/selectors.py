@@ -346,6 +346,15 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     )
 
 
+def report_rows(indicators, month):
+    """Every row of `indicators` at `month` in the dashboard's order, unpaged, for the committee report: three
+    queries (the rows with their figures, the sparklines, the annual targets) whatever their number."""
+    values = list(with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS))
+    trends = _trends(values, month)
+    annual = _annual_targets([row["pk"] for row in values])
+    return [_row(row, month, trends.get(row["pk"], ()), annual) for row in values]
+
+
 class CountedPaginator(Paginator):
     """A paginator told how many items there are, so that it does not ask the database again."""
 

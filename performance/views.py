@@ -3,18 +3,25 @@ business plans, which `actionplans` keeps; this app only shows them. The indicat
 indicator page read `performance.selectors`."""
 
 from django import forms
-from django.http import HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from actionplans import selectors, state
 from actionplans import views as actionplans_views
+from actionplans.forms import PublishForm
 from actionplans.models import Plan
-from core.models import OrganisationUnit
+from core import publishing, roles
+from core.documents import DocumentUnavailable
+from core.models import OrganisationUnit, PublishedReport
 from core.rag import COLOUR_LABELS
 from core.spreadsheets import CONTENT_TYPES, write_csv, write_xlsx
-from core.views import spreadsheet_download
+from core.views import document_response, spreadsheet_download
 
-from . import export
+from . import export, permissions, report
 from . import selectors as performance_selectors
 
 BUSINESS_PLAN_HEADERS = [
@@ -112,7 +119,70 @@ def dashboard(request):
     tiles.pop("rag", None)
     return render(request, "performance/dashboard.html", {
         "form": form, "choice": choice, "board": board, "query": query.urlencode(), "tile_query": tiles.urlencode(),
+        "can_publish": permissions.can_publish_report(request.user),
+        "published": publishing.published(PublishedReport.PERFORMANCE) if roles.oversees_units(request.user) else None,
+        "publish_form": PublishForm(auto_id="publish-%s"),
     })
+
+
+def _report_of(request):
+    """(month, report, the query the links keep) of the committee report the request asks for, or (None, the error
+    response, "")."""
+    choice = performance_selectors.choose_month(request.GET.get("period"), request.user)
+    if choice.error:
+        return None, HttpResponseBadRequest(choice.error), ""
+    if choice.month is None:
+        return None, HttpResponseBadRequest("There are no indicator figures to report yet."), ""
+    form = DashboardFilterForm(request.GET, domains=performance_selectors.domains_of(request.user))
+    indicators = performance_selectors.filtered_indicators(request.user, month=choice.month, **form.filters())
+    state.ensure_rated_today()  # the business plan table of the current month counts today's stored state
+    query = request.GET.copy()
+    for name in ("page", "format"):
+        query.pop(name, None)
+    query["period"] = choice.month.label
+    return choice.month, report.performance_report(choice.month, indicators), query.urlencode()
+
+
+def performance_report(request):
+    """The dashboard as a committee appendix (seed 001, Appendix A) for ?period=YYYY-MM with the dashboard's
+    filters: ?format=html (the print page, the default), docx, pdf or xlsx."""
+    file_format = request.GET.get("format") or "html"
+    if file_format not in report.FORMATS:
+        return HttpResponseBadRequest(f"Unknown format: use {', '.join(report.FORMATS)}.")
+    month, made, query = _report_of(request)
+    if month is None:
+        return made
+    changes = report.changes_for(made, month)
+    if file_format == "html":
+        return HttpResponse(report.render_html(made, changes=changes, standalone=False, query=query, request=request))
+    try:
+        return document_response(*report.render(made, file_format, changes=changes))
+    except DocumentUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+def performance_publish(request):
+    """POST: publish the performance report of ?period (with the dashboard's filters) for a meeting; managers and
+    admins only. GET goes back to the dashboard."""
+    back = reverse("performance_dashboard") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    if request.method == "GET":
+        return redirect(back)
+    if not permissions.can_publish_report(request.user):
+        raise PermissionDenied("Only managers and admins may publish the performance report.")
+    form = PublishForm(request.POST, auto_id="publish-%s")
+    if not form.is_valid():
+        messages.error(request, "; ".join(form.errors["meeting"]))
+        return redirect(back + "#publish")
+    month, made, _ = _report_of(request)
+    if month is None:
+        return made
+    try:
+        published = report.publish(report=made, month=month, meeting=form.cleaned_data["meeting"], user=request.user)
+    except DocumentUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    messages.success(request, f"Performance report published for {published.meeting}: it will stay as it is now.")
+    return redirect(back + "#published")
 
 
 def indicator_detail(request, pk):

@@ -6,6 +6,7 @@ measurement; it asserts nothing: targets are read off it, never enforced by a ti
 
     .venv/bin/python scripts/benchmark.py [--actions 5000]
     .venv/bin/python scripts/benchmark.py --scale county     # scripts/benchmark_scale.py
+    .venv/bin/python scripts/benchmark.py --reports          # a 300-action plan's committee report (make benchmark-reports)
 
 With DATABASE_URL naming a PostgreSQL server, a throwaway database is created on it
 for the run and dropped afterwards.
@@ -54,8 +55,15 @@ def main():
         help="county: 300 plans, 30,000 actions (scripts/benchmark_scale.py); "
         "indicators: 2,000 indicators, 240,000 readings (scripts/benchmark_indicators.py)",
     )
+    parser.add_argument(
+        "--reports", action="store_true",
+        help="the committee reports: a plan of --actions (300 by default here) as Word, PDF, print page and Excel; "
+        "the performance report of the demo indicators",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards, to look into it")
     args = parser.parse_args()
+    if args.reports and "--actions" not in sys.argv:
+        args.actions = 300
     workdir = tempfile.mkdtemp(prefix="plans-bench-")
     drop = None
     if os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -68,6 +76,8 @@ def main():
     try:
         if args.scale:
             scale(args.scale)
+        elif args.reports:
+            single_plan(args, reports=True)
         else:
             single_plan(args)
     finally:
@@ -92,7 +102,7 @@ def scale(name):
     module.run(print_line=lambda label, value: print(f"{label:48} {value}", flush=True))
 
 
-def single_plan(args):
+def single_plan(args, reports=False):
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -144,6 +154,8 @@ def single_plan(args):
 
     data = plan_file(args.actions)
     print(f"{args.actions} actions, database {connection.vendor}")
+    if reports:
+        return committee_reports(data, measure)
     # Targets for 5,000 actions on SQLite (--actions 5000): a new plan under 15 s, an unchanged file under 2 s.
     measure("import dry run (new plan)", lambda: spreadsheet.import_plan_file(data, "bench.csv", dry_run=True))
     measure("import (new plan)", lambda: spreadsheet.import_plan_file(data, "bench.csv"), repeatable=False)
@@ -159,6 +171,40 @@ def single_plan(args):
     measure("plans list (rag=red)", lambda: client.get("/plans/?rag=red"))
     measure("export csv", lambda: client.get(f"/plans/{plan.pk}/?format=csv"))
     measure("export xlsx", lambda: client.get(f"/plans/{plan.pk}/?format=xlsx"))
+
+
+def committee_reports(data, measure):
+    """Issue 14's targets for a 300-action plan: Word under 2 s, PDF under 8 s, through the plan page's links (the
+    read model included); then the performance report of the demo indicators."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.test import Client
+
+    from actionplans import spreadsheet
+    from actionplans.models import Milestone, Plan
+
+    spreadsheet.import_plan_file(data, "bench.csv")
+    plan = Plan.objects.get(title="Benchmark plan")
+    # Seed 000 has milestone tables inside actions: one action in ten gets four milestones.
+    Milestone.objects.bulk_create(
+        Milestone(action=action, activity=f"Milestone {n} of action {action.number}", date_text="June 2011", order=n)
+        for action in plan.actions.all()[::10] for n in range(4)
+    )
+    user = get_user_model().objects.create_superuser("bench", password="bench-password-1")
+    client = Client()
+    client.force_login(user)
+    url = f"/plans/{plan.pk}/?as_at=2010-12-31"
+    for layout in ("recommendation", "action"):
+        for file_format in ("docx", "pdf", "html"):
+            response = measure(f"plan report {file_format} ({layout})", lambda: client.get(f"{url}&format={file_format}&layout={layout}"),
+                               repeatable=False)
+            print(f"{'':34} {len(response.content) / 1024:9.0f} KiB")
+    measure("plan report xlsx", lambda: client.get(f"{url}&format=xlsx"), repeatable=False)
+    call_command("seed_demo", verbosity=0)  # the organisation units the demo indicators belong to
+    call_command("seed_indicators", verbosity=0)
+    for file_format in ("docx", "pdf", "xlsx"):
+        measure(f"performance report {file_format}", lambda: client.get(f"/performance/report/?format={file_format}"),
+                repeatable=False)
 
 
 if __name__ == "__main__":

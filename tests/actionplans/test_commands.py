@@ -224,6 +224,29 @@ def test_export_plan_by_id_as_csv(imported, tmp_path):
     assert (rows[0]["Due date"], rows[0]["Status"], rows[0]["RAG"]) == ("2011-03-31", "On track", "Green")
 
 
+@pytest.mark.parametrize("file_format", ["docx", "pdf", "html"])
+def test_export_plan_as_a_committee_report(imported, tmp_path, file_format):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    output = tmp_path / f"out.{file_format}"
+    out, _ = run("export_plan", str(imported.pk), "--format", file_format, "--as-at", "2010-07-01", "--layout", "action",
+                 "--output", str(output))
+    assert out.strip() == f"Exported 'Command plan' as at 2010-07-01: 3 actions to {output}."
+    content = output.read_bytes()
+    if file_format == "docx":
+        text = " ".join(cell.text for table in Document(io.BytesIO(content)).tables for row in table.rows for cell in row.cells)
+    elif file_format == "pdf":
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).split())
+    else:
+        text = content.decode()
+        assert "<style>" in text and '<nav class="app-report-nav"' not in text  # a file stands alone: styles in, no navigation
+    for words in ("Expected evidence of improvement", "Refresh the HR strategy", "Audit cases", "Started"):
+        assert words in text
+
+
 def test_export_plan_by_title_as_xlsx(imported, tmp_path):
     output = tmp_path / "out.xlsx"
     out, _ = run("export_plan", "Command plan", "--format", "xlsx", "--output", str(output))
@@ -273,8 +296,8 @@ def test_export_plan_bad_date(imported, tmp_path, day):
 
 
 def test_export_plan_bad_format_and_missing_output(imported, tmp_path):
-    with pytest.raises(CommandError, match="invalid choice: 'pdf'"):
-        run("export_plan", "Command plan", "--format", "pdf", "--output", str(tmp_path / "out.pdf"))
+    with pytest.raises(CommandError, match="invalid choice: 'odt'"):
+        run("export_plan", "Command plan", "--format", "odt", "--output", str(tmp_path / "out.odt"))
     with pytest.raises(CommandError, match="--output"):
         run("export_plan", "Command plan")
 

@@ -1541,7 +1541,7 @@ def test_plan_page_downloads_the_export(client, ada):
     sheets = read_export(response.content, "plan.xlsx")
     assert {row["RAG"] for row in as_dicts(sheets["Plan"])} == {"Green"}
     assert len(sheets["Milestones"]) == 10
-    assert client.get(f"/plans/{plan.pk}/", {"format": "pdf"}).status_code == 400
+    assert client.get(f"/plans/{plan.pk}/", {"format": "odt"}).status_code == 400
 
 
 # --- Round trips ----------------------------------------------------------------------------

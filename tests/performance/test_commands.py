@@ -260,3 +260,28 @@ def test_the_fsc_dashboard_for_september_2013_has_green_amber_and_red(seeded):
     ldmh = september.get(indicator__code="LDMH 01")
     assert (ldmh.value, ldmh.rag_colour, ldmh.rag_reason) == (1255, "green", "1,255 is below (better than) the target of 1,260")
     assert all(figure.rag_reason for figure in september)
+
+
+# --- export_dashboard ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("file_format", ["html", "docx", "pdf", "xlsx"])
+def test_export_dashboard_writes_the_report_of_a_month(tmp_path, division, file_format):
+    from performance import state
+
+    from .test_selectors import rated
+
+    rated("A 1", 27, division, domain="Personalisation", name="Self-directed support")
+    state.refresh()
+    output = tmp_path / f"report.{file_format}"
+    out = io.StringIO()
+    call_command("export_dashboard", "--period", "2013-09", "--format", file_format, "--output", str(output), stdout=out)
+    assert out.getvalue().strip() == f"Exported the performance report for September 2013: 1 indicators to {output}."
+    assert output.stat().st_size > 1000
+
+
+@pytest.mark.django_db
+def test_export_dashboard_refuses_a_bad_month(tmp_path):
+    with pytest.raises(CommandError, match="Enter a month"):
+        call_command("export_dashboard", "--period", "2013-13", "--output", str(tmp_path / "x.pdf"))

@@ -1,0 +1,108 @@
+"""core/documents.py: the accessible document machinery every report uses, read back as Word and PDF readers
+would (python-docx, pypdf)."""
+
+import io
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from core import documents
+from core.documents import MERGED, WordDocument, is_header_row
+from core.rag import AMBER, GREEN, RED, Rag
+
+ROWS = [(RED, "Red", 3), (AMBER, "Amber", 0), (GREEN, "Green", 5)]
+
+
+def read_back(word):
+    return Document(io.BytesIO(word.to_bytes()))
+
+
+def test_word_has_title_language_and_real_headings():
+    word = WordDocument("Plan report", language="en-GB", subject="Council")
+    word.title("Plan report")
+    word.heading("Safeguarding adults", 1)
+    word.heading("Recommendation 1", 2)
+    document = read_back(word)
+    assert document.core_properties.title == "Plan report" and document.core_properties.language == "en-GB"
+    lang = document.styles.element.xpath("//w:docDefaults//w:lang/@w:val")
+    assert lang == ["en-GB"]
+    styles = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Heading 1", "Safeguarding adults") in styles and ("Heading 2", "Recommendation 1") in styles
+
+
+def test_a_table_has_a_marked_header_row_that_repeats_and_rag_cells_spelled_out():
+    word = WordDocument("Report")
+    word.table(["Action", "RAG"], [["1.1 Do it", Rag(RED, "past its due date")], ["1.2 Next\nline two", Rag(GREEN, "on track")]])
+    (table,) = read_back(word).tables
+    assert [is_header_row(row) for row in table.rows] == [True, False, False]
+    assert [cell.text for cell in table.rows[0].cells] == ["Action", "RAG"]
+    assert table.rows[1].cells[1].text == "Red: past its due date"
+    fill = table.rows[1].cells[1]._tc.xpath("./w:tcPr/w:shd/@w:fill")
+    assert fill == [Rag(RED, "").fill_hex]
+    assert [p.text for p in table.rows[2].cells[0].paragraphs] == ["1.2 Next", "line two"]
+
+
+def test_merged_cells_span_the_rows_of_one_recommendation():
+    word = WordDocument("Report")
+    word.table(["Recommendation", "Action"], [["Rec 1", "a"], [MERGED, "b"], [MERGED, "c"], ["Rec 2", "d"]])
+    (table,) = read_back(word).tables
+    assert [row.cells[0].text for row in table.rows[1:]] == ["Rec 1", "Rec 1", "Rec 1", "Rec 2"]
+    assert table.rows[1].cells[0]._tc is table.rows[3].cells[0]._tc
+
+
+def test_landscape_sections_and_pictures_with_alt_text():
+    word = WordDocument("Report")
+    word.picture(documents.rag_bar_chart_png(ROWS), documents.chart_alt(ROWS))
+    word.new_section(landscape=True)
+    document = read_back(word)
+    first, second = document.sections
+    assert first.page_width < first.page_height and second.page_width > second.page_height
+    (descr,) = document.element.body.xpath(".//wp:docPr/@descr")
+    assert descr == "Actions by RAG colour: 3 Red, 0 Amber, 5 Green (8 in all)"
+
+
+@pytest.mark.parametrize(
+    "rows, alt",
+    [
+        (ROWS, "Actions by RAG colour: 3 Red, 0 Amber, 5 Green (8 in all)"),
+        ([], "Actions by RAG colour:  (0 in all)"),
+        ([(GREEN, "Green", 1)], "Actions by RAG colour: 1 Green (1 in all)"),
+    ],
+)
+def test_the_chart_says_in_words_what_it_shows(rows, alt):
+    assert documents.chart_alt(rows) == alt
+    svg = documents.rag_bar_chart_svg(rows)
+    assert 'role="img"' in svg and f"<title>{alt}</title>" in svg
+
+
+def test_the_chart_labels_each_bar_with_its_word_and_count():
+    svg = documents.rag_bar_chart_svg(ROWS)
+    for _, label, count in ROWS:
+        assert f">{label}</text>" in svg and f">{count}</text>" in svg
+
+
+def test_pdf_is_tagged_with_title_and_language():
+    html = '<!DOCTYPE html><html lang="en-GB"><head><title>Plan report</title></head><body><main><h1>Plan</h1><p>Action 1.1 text</p></main></body></html>'
+    pdf = documents.html_to_pdf(html)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.title == "Plan report"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB" and catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog
+    assert "Action 1.1 text" in reader.pages[0].extract_text()
+
+
+def test_without_pango_a_pdf_says_what_to_install(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pango(name, *args, **kwargs):
+        if name == "weasyprint":
+            raise OSError("cannot load library 'libpango-1.0-0'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pango)
+    with pytest.raises(documents.DocumentUnavailable, match="apt-get install libpango"):
+        documents.html_to_pdf("<html></html>")
+    assert "fonts-liberation" in documents.pdf_unavailable()
