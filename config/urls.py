@@ -14,6 +14,7 @@ urlpatterns = [
     path("password/changed/", core_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("performance/", include("performance.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     # The home page: My actions, and for managers the counts of actions and of indicators side by side.
     path("", performance_views.home, name="home"),
     path("", include("actionplans.urls")),

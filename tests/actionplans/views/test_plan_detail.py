@@ -142,7 +142,7 @@ def test_query_count_does_not_grow(client, mandy, division, lead, plan_of, queri
     small = queries_of(reverse("plan_detail", args=[plan_of(SMALL, division, lead, "Small").pk]) + query)
     large = plan_of(LARGE, division, lead, "Large")
     assert queries_of(reverse("plan_detail", args=[large.pk]) + query) == small
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(17):  # +2 (as at a day): the menu asks which units are below the user's, then their safeguarding teams
         client.get(reverse("plan_detail", args=[large.pk]) + query)
 
 

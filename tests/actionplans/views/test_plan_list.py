@@ -92,7 +92,7 @@ def test_query_count_does_not_grow(client, mandy, division, lead, plan_of, queri
     for n in range(PLANS_PER_PAGE):
         plan_of(LARGE if n < 2 else 1, division, lead, f"Large plan {n}")
     assert queries_of(url) == small
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(11):  # +3: the menu asks for the user's profile, the units below theirs, then their safeguarding teams
         client.get(url)
 
 

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/performance/"
 # Session, user, profile, units below the user's (2), months (3: the first and last stored, the latest with data),
-# domains, the RAG counts, the page's rows, their sparklines and their targets: a fixed number, whatever the
+# domains, the RAG counts, the page's rows, their sparklines and their targets, the menu's safeguarding teams: a fixed number, whatever the
 # number of indicators and readings.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 14  # +1: the menu asks whether the user sees a safeguarding team
 
 
 @pytest.fixture

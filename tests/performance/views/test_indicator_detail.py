@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, profile, units below the user's, the indicator, months (2), readings, targets, figures,
 # benchmarks and linked actions: a fixed number, whatever the length of the history.
-INDICATOR_QUERIES = 12
+INDICATOR_QUERIES = 13  # +1: the menu asks whether the user sees a safeguarding team
 
 
 def url(indicator, query=""):
