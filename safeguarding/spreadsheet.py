@@ -16,7 +16,7 @@ from core.periods import Month, Quarter, parse_period, today
 from core.spreadsheets import Column, RowError, SpreadsheetError, cell_text, make_table, parse_number, read_file
 
 from . import rules, services
-from .models import BREAKDOWN_NAMES, LIST_KEYS, TOTAL_KEYS, BreakdownCount, Category, QuarterlyReturn, Team, category_key
+from .models import ABUSE_TYPE, BREAKDOWN_NAMES, LIST_KEYS, MULTIPLE_ABUSE, TOTAL_KEYS, BreakdownCount, Category, QuarterlyReturn, Team, category_key
 
 COLUMNS = [Column("Quarter", required=True), Column("Breakdown", required=True), Column("Category", required=True),
            Column("Count", required=True)]
@@ -149,11 +149,12 @@ def _check(parsed, team):
             if breakdown in LIST_KEYS:
                 grouped[breakdown][names[category_id]] = count
         for problem in rules.figure_problems(totals, dict(grouped), names=BREAKDOWN_NAMES):
-            number = first_row.get((problem.breakdown, problem.category)) or first_row.get((problem.breakdown, "")) \
-                or first_row[("", "")]
+            # The row the problem is about; multiple abuse the file does not give is about its types of abuse.
+            number = (first_row.get((problem.breakdown, problem.category)) or first_row.get((problem.breakdown, ""))
+                      or (first_row.get((ABUSE_TYPE, "")) if problem.breakdown == MULTIPLE_ABUSE else None)
+                      or first_row[("", "")])
             what = f"{problem.category}: " if problem.category else ""
-            checked.errors.append(RowError(number, "Count", f"{quarter.name}, {BREAKDOWN_NAMES.get(problem.breakdown, '').lower()}: "
-                                                            f"{what}{problem.message}"))
+            checked.errors.append(RowError(number, "Count", f"{quarter.name}: {what}{problem.message}"))
     return checked
 
 

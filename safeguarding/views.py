@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from core import roles
 from performance.models import Reading
@@ -104,7 +105,7 @@ def entry(request):
                 selected_outcomes=form.cleaned_data["selected_outcomes"], readings=form.readings(),
             )
             messages.success(request, f"Saved the safeguarding figures for {quarter.name}.")
-            return redirect(f"{reverse('safeguarding_overview')}?team={team.pk}&quarter={quarter.label}")
+            return redirect(f"{reverse('safeguarding_overview')}?{urlencode({'team': team.pk, 'quarter': quarter.label})}")
         context["errors"] = form.error_list()
     context["form"] = form
     return render(request, "safeguarding/entry.html", context, status=400 if context.get("errors") else 200)
