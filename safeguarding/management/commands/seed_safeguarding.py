@@ -11,8 +11,8 @@ from core.models import OrganisationUnit, Profile
 from core.periods import parse_period
 from core.spreadsheets import ImportErrors, SpreadsheetError
 from performance.spreadsheet import FORMAT_LABELS, import_indicator_file
-from safeguarding import services
-from safeguarding.models import AuditType, CaseFileAudit, QuarterlyReturn, TrainingCourse, TrainingSession
+from safeguarding import lists, services
+from safeguarding.models import AuditType, CaseFileAudit, Category, QuarterlyReturn, TrainingCourse, TrainingSession
 from safeguarding.spreadsheet import import_safeguarding_file
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "safeguarding"
@@ -84,6 +84,7 @@ class Command(BaseCommand):
             raise CommandError(f"No unit named {DIVISION!r}: run seed_demo first.")
         unit, _ = OrganisationUnit.objects.get_or_create(name=TEAM_UNIT, parent=division,
                                                          defaults={"level": OrganisationUnit.TEAM})
+        lists.load(Category, AuditType, TrainingCourse)  # the migration's, unless a flush emptied the tables
         team = services.set_up_team(unit=unit)
         try:
             path = FIXTURES / "sefton_quarterly_figures.csv"
