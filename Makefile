@@ -12,6 +12,7 @@ setup: document-packages $(VENV)/.installed node_modules/.installed static/build
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --with-demo-users
 	$(PY) manage.py seed_indicators
+	$(PY) manage.py seed_safeguarding --with-demo-users
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 1; }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("published/<int:pk>/<str:file_format>/", core_views.published_file, name="published_file"),
     path("performance/", include("performance.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     # The home page: My actions, and for managers the counts of actions and of indicators side by side.
     path("", performance_views.home, name="home"),
     path("", include("actionplans.urls")),

@@ -269,3 +269,101 @@ def line_chart(points, target_line, minimum_line, unit, decimal_places, title, *
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-line-chart" role="img" aria-label="{description}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"><title>{description}</title>{"".join(parts)}</svg>'
     )
+
+
+# Bar fills told apart without colour: solid, hatched and outlined, each named in the legend.
+BAR_FILLS = (
+    ("solid", VALUE_COLOUR, "solid bars"),
+    ("hatched", "#ffffff", "hatched bars"),
+    ("outlined", "#ffffff", "white bars with a dark outline"),
+)
+
+
+def bar_chart(title, categories, series, *, chart_id, unit=figures.COUNT, width=720, label_width=240):
+    """Horizontal bars: one group per category, one bar per series (at most three: a quarter, the one before,
+    the same quarter last year), each bar with its figure written at its end.
+
+    `categories`: names, in the order drawn; `series`: [(name, [value or None per category])], the first drawn
+    solid, the second hatched, the third outlined, so that colour is never the only cue; `chart_id` makes the
+    hatch pattern's id unique on a page with several charts. The text alternative names the series and the
+    first series' largest categories; the page puts the data table beneath. Returns "" with no categories.
+    """
+    categories, series = list(categories), list(series)[: len(BAR_FILLS)]
+    if not categories or not series:
+        return mark_safe("")
+    bar, gap, top = 14, 10, 28 + 20 * len(series)
+    group = bar * len(series) + gap
+    height = top + group * len(categories) + 30
+    plot_left, plot_right = label_width, width - 70
+    highest = max([value for _, values in series for value in values if value is not None] or [0])
+    step = _nice_step(highest) if highest else 1
+    high = math.ceil(highest / step) * step or 1
+    pattern = f"{_text(chart_id)}-hatch"
+    parts = [
+        f'<defs><pattern id="{pattern}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<rect width="6" height="6" fill="#ffffff"/><line x1="0" y1="0" x2="0" y2="6" stroke="{VALUE_COLOUR}" stroke-width="3"/>'
+        f"</pattern></defs>"
+    ]
+
+    def fill(index):
+        kind, colour, _ = BAR_FILLS[index]
+        if kind == "hatched":
+            return f'fill="url(#{pattern})" stroke="{VALUE_COLOUR}" stroke-width="1"'
+        if kind == "outlined":
+            return f'fill="{colour}" stroke="{TEXT_COLOUR}" stroke-width="1.5"'
+        return f'fill="{colour}"'
+
+    def x(value):
+        return plot_left + value / high * (plot_right - plot_left)
+
+    bottom = top + group * len(categories)
+    for index in range(round(high / step) + 1):
+        tick = index * step
+        tx = _number(x(tick))
+        parts.append(
+            f'<line x1="{tx}" y1="{top - 4}" x2="{tx}" y2="{bottom}" stroke="{GRID_COLOUR}" stroke-width="1"/>'
+            f'<text x="{tx}" y="{bottom + 18}" text-anchor="middle" font-size="13" fill="{TEXT_COLOUR}" {FONT}>'
+            f"{_text(figures.format_figure(Decimal(tick), unit))}</text>"
+        )
+    for row, name in enumerate(categories):
+        y0 = top + row * group
+        shown = name if len(name) <= 34 else name[:33] + "…"
+        parts.append(
+            f'<text x="{label_width - 8}" y="{_number(y0 + bar * len(series) / 2 + 5)}" text-anchor="end" font-size="13" '
+            f'fill="{TEXT_COLOUR}" {FONT}>{_text(shown)}</text>'
+        )
+        for index, (_, values) in enumerate(series):
+            value = values[row]
+            by = y0 + index * bar
+            if value is None:
+                continue
+            end = x(float(value))
+            parts.append(f'<rect x="{plot_left}" y="{by + 1}" width="{_number(max(end - plot_left, 0))}" height="{bar - 2}" {fill(index)}/>')
+            parts.append(
+                f'<text x="{_number(end + 4)}" y="{by + bar - 3}" font-size="12" fill="{TEXT_COLOUR}" {FONT}>'
+                f"{_text(figures.format_figure(value, unit))}</text>"
+            )
+    parts.append(f'<line x1="{plot_left}" y1="{top - 4}" x2="{plot_left}" y2="{bottom}" stroke="{AXIS_COLOUR}" stroke-width="1"/>')
+    for index, (name, _) in enumerate(series):
+        ly = 8 + index * 20
+        parts.append(
+            f'<rect x="{plot_left}" y="{ly}" width="24" height="12" {fill(index)}/>'
+            f'<text x="{plot_left + 32}" y="{ly + 11}" font-size="13" fill="{TEXT_COLOUR}" {FONT}>'
+            f"{_text(name)} ({BAR_FILLS[index][2]})</text>"
+        )
+    first_name, first_values = series[0]
+    ranked = sorted(
+        ((value, name) for name, value in zip(categories, first_values) if value), key=lambda pair: -pair[0]
+    )
+    description = f"{title}. Bar chart of {len(categories)} categories"
+    description += "; bars for " + ", ".join(name for name, _ in series)
+    if ranked:
+        largest = ", ".join(f"{name} {figures.format_figure(value, unit)}" for value, name in ranked[:3])
+        description += f". Largest in {first_name}: {largest}"
+    else:
+        description += f". {first_name} has no figures"
+    description = _text(description + ". The figures are in the table below the chart.")
+    return mark_safe(
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="app-bar-chart" role="img" aria-label="{description}" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"><title>{description}</title>{"".join(parts)}</svg>'
+    )

@@ -153,3 +153,22 @@ def test_the_value_axis_names_a_long_unit_once_rather_than_on_every_tick():
     texts = [text.text for text in svg.iter(f"{SVG}text")]
     assert "Rate per 10,000 population" in texts
     assert not any("per 10,000" in text for text in texts if text != "Rate per 10,000 population")
+
+
+# --- Bar charts (the safeguarding overview's sources and types of abuse) --------------------------------
+
+
+def test_a_bar_chart_names_its_series_by_pattern_and_says_what_is_largest():
+    svg = str(charts.bar_chart("Sources in Q4", ["Homes", "Police <&>"], [("Q4", [80, 12]), ("Q3", [70, None]), ("Q4 last year", [60, 9])],
+                               chart_id="sources"))
+    assert 'role="img"' in svg and "<title>" in svg
+    assert "Largest in Q4: Homes 80, Police &lt;&amp;&gt; 12" in svg
+    assert "Q4 (solid bars)" in svg and "Q3 (hatched bars)" in svg and "Q4 last year (white bars with a dark outline)" in svg
+    assert 'id="sources-hatch"' in svg and "style=" not in svg
+    assert svg.count("<rect") == 1 + 5 + 3  # the pattern's, five bars (one not counted), three legend samples
+
+
+def test_a_bar_chart_with_nothing_to_draw():
+    assert str(charts.bar_chart("Nothing", [], [("Q4", [])], chart_id="x")) == ""
+    svg = str(charts.bar_chart("Zeros", ["A"], [("Q4", [0])], chart_id="x"))
+    assert "Q4 has no figures" in svg
