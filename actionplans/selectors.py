@@ -424,18 +424,11 @@ def _listed(actions, chunk_size=None):
     return (ListedAction(*row) for row in (values.iterator(chunk_size=chunk_size) if chunk_size else values))
 
 
-def rows_for(page):
-    """Rows for a page of actions, in the page's order, from their stored state: no history read.
-
-    The page is sorted and sliced on the actions' ids alone; only its rows are then read
-    in full, so the latest progress is looked up for twenty actions, not for all of them.
-    """
-    return rows_for_pages([action.pk for action in page])[0]
-
-
 def rows_for_pages(*orders):
-    """`rows_for` of several pages given as lists of action ids (My actions and those awaiting sign-off), read
-    together in one go."""
+    """Rows for pages of actions given as lists of their ids, each in its order, from their stored state: no
+    history is read. A list is sorted and sliced on the actions' ids alone; only a page's rows are then read in
+    full, so the latest progress is looked up for twenty actions, not for all of them. Several pages (My
+    actions and those awaiting sign-off) are read together."""
     ids = list(dict.fromkeys(pk for order in orders for pk in order))
     found = {row.pk: row for row in _listed_rows(list(_listed(Action.objects.filter(pk__in=ids).order_by())))}
     return [[found[pk] for pk in order] for order in orders]

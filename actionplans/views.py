@@ -60,7 +60,7 @@ def home_context(request):
     time) and, for a manager or an admin, the counts across plans of the actions they answer for, each linking
     to the list behind it. `performance.views.home` renders it, with the indicators beside it."""
     state.ensure_rated_today()
-    page, query = _page(request, selectors.actions_led_by(request.user).worst_first().only("pk"), MY_ACTIONS_PER_PAGE)
+    page, query = _page(request, selectors.actions_led_by(request.user).worst_first().values_list("pk", flat=True), MY_ACTIONS_PER_PAGE)
     dashboard, awaiting = None, []
     is_admin = roles.is_admin(request.user)
     profile = roles.profile_of(request.user)
@@ -70,7 +70,7 @@ def home_context(request):
         # Every proposal's id, oldest first, in one query: counted here, and the first ones listed.
         awaiting = list(proposed.order_by("completion_proposed_on", "plan__title", "sort_key").values_list("pk", flat=True))
         dashboard = selectors.dashboard(profile.unit if profile else None, units, is_admin, len(awaiting))
-    rows, awaiting = selectors.rows_for_pages([action.pk for action in page.object_list], awaiting[:AWAITING_SHOWN])
+    rows, awaiting = selectors.rows_for_pages(list(page.object_list), awaiting[:AWAITING_SHOWN])
     context = {
         "page": page, "rows": rows, "query": query,
         "dashboard": dashboard, "awaiting": awaiting, "today": today(),
@@ -86,11 +86,12 @@ def action_list(request):
     actions = (action_filter.qs if action_filter.is_valid() else Action.objects.none()).soonest_due_first()
     if request.GET.get("format"):
         return spreadsheet_download(request, lambda file_format: list_export.export_actions(selectors.list_rows(actions), file_format))
-    page, query = _page(request, actions.only("pk"), ACTIONS_PER_PAGE)
+    # The page's ids alone are sorted and sliced; rows_for reads those actions in full.
+    page, query = _page(request, actions.values_list("pk", flat=True), ACTIONS_PER_PAGE)
     download = request.GET.copy()
     download.pop("page", None)
     context = {
-        "filter": action_filter, "page": page, "rows": selectors.rows_for(page.object_list), "query": query,
+        "filter": action_filter, "page": page, "rows": selectors.rows_for_pages(list(page.object_list))[0], "query": query,
         "download_query": download.urlencode(), "today": today(), "applied": action_filter.applied(),
     }
     return render(request, "actionplans/action_list.html", context)
