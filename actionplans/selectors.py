@@ -263,43 +263,60 @@ def _matches(row, filters, lead_ids):
     )
 
 
+# What a plan's report reads of each action: its own columns, as plain values.
+_REPORTED = [
+    "pk", "number", "text", "expected_evidence", "timescale", "due_date", "due_date_set", "timescale_kind",
+    "completion_proposed_on", *Action.STATE_FIELDS, "area_id", "recommendation_id", "cross_reference_id",
+    "latest_narrative", "latest_narrative_on",
+]
+ReportedAction = namedtuple("ReportedAction", _REPORTED)
+
+
+def _actions_of(plan, day, is_today, filters):
+    """(the plan's actions in its order, whether every one of them was rated on `day`).
+
+    Today, when the nightly rating has run, they are plain values: building 400 model instances took as long
+    as the rest of the report. Otherwise models, whose history the report reads (`Action.state_on`) and whose
+    wording it may restore as it stood (`asat.restore_wording`)."""
+    actions = plan.actions.all()
+    if filters.area:
+        actions = actions.filter(area_id=filters.area)
+    actions = actions.order_by("sort_key")
+    if not is_today:
+        return list(actions), False
+    actions = actions.with_latest_narrative(day)
+    listed = [ReportedAction(*row) for row in actions.values_list(*_REPORTED)]
+    if all(action.rated_on == day for action in listed):
+        return listed, True
+    return list(actions), False
+
+
 def plan_report(plan, on=None, filters=None):
     """The plan as at `on` (today when None), optionally filtered; see the module's docstring."""
     day = on or today()
     filters = filters or PlanFilters()
     is_today = day == today()
-    # No joins: the plan's areas and recommendations are read once and set on the actions that have them.
-    actions = plan.actions.all()
-    if is_today:
-        actions = actions.with_latest_narrative(day)
-    if filters.area:
-        actions = actions.filter(area_id=filters.area)
-    actions = list(actions.order_by("sort_key"))
+    # No joins: the plan's areas and recommendations are read once and looked up by the actions' ids.
+    actions, all_fresh = _actions_of(plan, day, is_today, filters)
     all_areas = list(plan.areas.order_by("order", "id"))
     areas = [area for area in all_areas if not filters.area or area.pk == filters.area]
     recommendations = {recommendation.pk: recommendation for recommendation in plan.recommendations.order_by("sort_key")}
     area_ids = {area.pk for area in areas}
     all_recommendations = [r for r in recommendations.values() if r.area_id in area_ids]
-    # Wording as it stood on the day; the actions share these recommendation objects.
+    # Wording as it stood on the day (none to restore today); the actions share these recommendation objects.
     asat.restore_wording(actions, list(recommendations.values()), day)
-    by_id, areas_by_id = {action.pk: action for action in actions}, {area.pk: area for area in all_areas}
-    for action in actions:
-        action.plan = plan
-        action.area = areas_by_id[action.area_id]
-        if action.recommendation_id:
-            action.recommendation = recommendations[action.recommendation_id]
+    areas_by_id, numbers = {area.pk: area for area in all_areas}, {action.pk: action.number for action in actions}
     # An action refers to one of its plan's; filtered by area, that one may not have been read.
-    elsewhere = {a.cross_reference_id for a in actions if a.cross_reference_id and a.cross_reference_id not in by_id}
-    by_id |= {other.pk: other for other in Action.objects.filter(pk__in=elsewhere).only("pk", "number")} if elsewhere else {}
-    for action in actions:
-        if action.cross_reference_id:
-            action.cross_reference = by_id[action.cross_reference_id]
+    elsewhere = {a.cross_reference_id for a in actions if a.cross_reference_id and a.cross_reference_id not in numbers}
+    if elsewhere:
+        numbers |= dict(Action.objects.filter(pk__in=elsewhere).values_list("pk", "number"))
 
     # Today, what was rated today is read as stored; any other day (or an action not yet rated today)
     # is computed from the history, loaded in one query for those actions only.
-    fresh = {action.pk for action in actions if is_today and action.rated_on == day}
-    updates = ProgressUpdate.objects.only("id", "action_id", "date", "status", "narrative")
-    prefetch_related_objects([a for a in actions if a.pk not in fresh], Prefetch("progress_updates", queryset=updates))
+    fresh = {action.pk for action in actions if all_fresh or (is_today and action.rated_on == day)}
+    if not all_fresh:
+        updates = ProgressUpdate.objects.only("id", "action_id", "date", "status", "narrative")
+        prefetch_related_objects([a for a in actions if a.pk not in fresh], Prefetch("progress_updates", queryset=updates))
     plan_leads, plan_milestones = _plan_leads(plan), _plan_milestones(plan)
     rows, states = {}, []
     for action in actions:
@@ -310,9 +327,12 @@ def plan_report(plan, on=None, filters=None):
             action_state = action.state_on(day, plan)
             latest = action.latest_update_on_day(day)
         leads = plan_leads.get(action.pk, ())
-        row = action_row(
-            action, state=action_state, latest=latest, plan=plan, milestones=plan_milestones.get(action.pk, ()),
-            leads=tuple(lead for _, lead in leads),
+        row = _row(
+            action, state=action_state, latest=latest, area=areas_by_id[action.area_id].title,
+            recommendation_number=recommendations[action.recommendation_id].number if action.recommendation_id else "",
+            plan_pk=plan.pk, plan_title=plan.title, leads=tuple(lead for _, lead in leads),
+            cross_reference=(numbers[action.cross_reference_id], action.cross_reference_id) if action.cross_reference_id else None,
+            milestones=plan_milestones.get(action.pk, ()),
         )
         if _matches(row, filters, {lead_id for lead_id, _ in leads}):
             rows[action.pk] = row
