@@ -285,3 +285,13 @@ def test_export_dashboard_writes_the_report_of_a_month(tmp_path, division, file_
 def test_export_dashboard_refuses_a_bad_month(tmp_path):
     with pytest.raises(CommandError, match="Enter a month"):
         call_command("export_dashboard", "--period", "2013-13", "--output", str(tmp_path / "x.pdf"))
+
+
+def test_make_setup_runs_again_on_its_own_database(seeded):
+    """`make run` runs seed_demo, seed_indicators and seed_safeguarding on every start: the second time round,
+    the officer already enters indicators as well as leading the demo actions."""
+    out, _ = run("seed_demo", "--with-demo-users")
+    assert "Demo logins" in out
+    assert run("seed_indicators")[0].splitlines()[-1] == "The demo officer enters the indicators of: Head of Performance."
+    run("seed_safeguarding", "--with-demo-users")
+    run("seed_safeguarding", "--with-demo-users")

@@ -124,7 +124,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:8} {password}   ({'admin' if is_admin else role})")
         officer = User.objects.get(username="officer")
         Lead.objects.filter(name__in=OFFICER_LEADS).update(user=officer)
-        linked = Lead.objects.filter(user=officer).count()
+        # Only these: seed_indicators links the officer to a lead of its own, and `make run` runs both again.
+        linked = Lead.objects.filter(user=officer, name__in=OFFICER_LEADS).count()
         if linked != len(OFFICER_LEADS):
             raise CommandError(f"Expected the demo officer to lead {OFFICER_LEADS}; found {linked} of them.")
         self.stdout.write(f"  The officer leads the actions of: {', '.join(OFFICER_LEADS)}.")
