@@ -9,6 +9,7 @@ passes its due date overnight turns Red.
 
 from django.db import transaction
 
+from core import bulk
 from core.periods import today
 
 from . import rag, timescales
@@ -109,20 +110,18 @@ def _refresh_chunk(ids, day):
     locked = chunk.select_for_update().order_by("pk")
     current = {pk: values for pk, *values in locked.values_list("pk", *Action.STATE_FIELDS)}
     fresh = computed(chunk, day)
-    # Actions that come to the same state are written together, one UPDATE per distinct state:
-    # a plan's actions share a handful of statuses, due dates and report dates, and bulk_update's
-    # CASE per row costs about a millisecond an action.
-    changed = {}
+    changed = []
     for pk, values in current.items():
         wanted = fresh[pk]
         before = dict(zip(Action.STATE_FIELDS, values))
-        # rated_on alone changing is no change worth a write: the rest says the same on the new day.
+        # rated_on alone changing is no change worth counting: the rest says the same on the new day.
         if any(before[name] != wanted[name] for name in Action.STATE_FIELDS if name != "rated_on"):
-            changed.setdefault(tuple(wanted.items()), []).append(pk)
-    for wanted, pks in changed.items():
-        Action.objects.filter(pk__in=pks).update(**dict(wanted))
+            changed.append((pk, *(wanted[name] for name in Action.STATE_FIELDS)))
+    # Each changed action has a state of its own (its report dates and reasons differ): written in batches,
+    # not one UPDATE an action.
+    bulk.update(Action, changed, Action.STATE_FIELDS)
     chunk.exclude(rated_on=day).update(rated_on=day)
-    return sum(len(pks) for pks in changed.values())
+    return len(changed)
 
 
 def ensure_rated_today():
