@@ -15,10 +15,12 @@ preview shows is exactly what confirming will do.
 """
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.core.management.base import CommandError
 from django.db import transaction
 
-from .spreadsheets import ImportErrors, in_file_order
+from .spreadsheets import ImportErrors, SpreadsheetError, check_size, in_file_order
 
 # What importing a row did.
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
@@ -97,4 +99,25 @@ def run_import(*, parse, check, save, dry_run=False):
         result.warnings = [*parsed.warnings, *checked.warnings, *result.warnings]
         if dry_run:
             transaction.set_rollback(True)
+    return result
+
+
+def import_file_for_command(command, file_name, run):
+    """What an import command does with the file it is given: refuse a missing or oversize one, run
+    `run(data, name)` (an import returning an ImportResult), write each row error and warning to stderr with
+    the file's name, and end with one CommandError line when anything stopped the import (nothing saved)."""
+    path = Path(file_name)
+    if not path.is_file():
+        raise CommandError(f"No such file: {path}")
+    try:
+        check_size(path.stat().st_size)  # before reading: a file far over the limit is never held in memory
+        result = run(path.read_bytes(), path.name)
+    except SpreadsheetError as error:
+        raise CommandError(f"{path.name}: {error}") from None
+    except ImportErrors as errors:
+        for error in errors.errors:
+            command.stderr.write(f"{path.name}: {error}")
+        raise CommandError(f"{len(errors.errors)} errors: nothing was imported.") from None
+    for warning in result.warnings:
+        command.stderr.write(f"Warning: {warning}")
     return result

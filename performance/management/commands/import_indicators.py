@@ -1,8 +1,6 @@
-from pathlib import Path
+from django.core.management.base import BaseCommand
 
-from django.core.management.base import BaseCommand, CommandError
-
-from core.spreadsheets import ImportErrors, SpreadsheetError, check_size
+from core.imports import import_file_for_command
 from performance.spreadsheet import FORMAT_LABELS, import_indicator_file
 
 
@@ -17,18 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and report, save nothing")
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
-        try:
-            check_size(path.stat().st_size)  # before reading: a file far over the limit is never held in memory
-            result = import_indicator_file(path.read_bytes(), path.name, dry_run=options["dry_run"])
-        except SpreadsheetError as error:
-            raise CommandError(f"{path.name}: {error}") from None
-        except ImportErrors as errors:
-            for error in errors.errors:
-                self.stderr.write(f"{path.name}: {error}")
-            raise CommandError(f"{len(errors.errors)} errors: nothing was imported.") from None
-        for warning in result.warnings:
-            self.stderr.write(f"Warning: {warning}")
+        result = import_file_for_command(
+            self, options["file"], lambda data, name: import_indicator_file(data, name, dry_run=options["dry_run"])
+        )
         self.stdout.write(f"{FORMAT_LABELS[result.format]}: {result.summary}")

@@ -1,8 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
-from core.spreadsheets import ImportErrors, SpreadsheetError, check_size
+from core.imports import import_file_for_command
 from safeguarding.models import Team
 from safeguarding.spreadsheet import import_safeguarding_file
 
@@ -27,19 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--team", help="the team's unit, when there is more than one team")
 
     def handle(self, *args, **options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
-        try:
-            check_size(path.stat().st_size)
-            result = import_safeguarding_file(path.read_bytes(), path.name, dry_run=options["dry_run"],
-                                              team=team_named(options["team"]))
-        except SpreadsheetError as error:
-            raise CommandError(f"{path.name}: {error}") from None
-        except ImportErrors as errors:
-            for error in errors.errors:
-                self.stderr.write(f"{path.name}: {error}")
-            raise CommandError(f"{len(errors.errors)} errors: nothing was imported.") from None
-        for warning in result.warnings:
-            self.stderr.write(f"Warning: {warning}")
+        team = team_named(options["team"])
+        result = import_file_for_command(
+            self, options["file"],
+            lambda data, name: import_safeguarding_file(data, name, dry_run=options["dry_run"], team=team),
+        )
         self.stdout.write(f"Safeguarding figures: {result.summary}")
