@@ -54,13 +54,15 @@ def pdf_unavailable():
 
 def html_to_pdf(html, *, base_url=None):
     """PDF bytes of an HTML document, tagged for screen readers (PDF/UA-1): its <title> becomes the PDF's title
-    and its lang the PDF's language. The report stylesheet is applied as the browser applies it in print."""
+    and its lang the PDF's language. The document carries its own styles, as a standalone report does
+    (templates/documents/base.html writes the report stylesheet in): applying it a second time here cost a
+    300-action plan about a second of cascade for nothing."""
     try:
-        from weasyprint import CSS, HTML
+        from weasyprint import HTML
     except (OSError, ImportError) as error:
         raise DocumentUnavailable(f"{PANGO_HINT} ({error})") from error
     document = HTML(string=html, base_url=base_url or str(REPORT_CSS.parent))
-    return document.write_pdf(stylesheets=[CSS(filename=str(REPORT_CSS))], pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 # --- The RAG summary chart ------------------------------------------------------------------------------
