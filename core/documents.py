@@ -54,19 +54,23 @@ def pdf_unavailable():
 
 def html_to_pdf(html, *, base_url=None):
     """PDF bytes of an HTML document, tagged for screen readers (PDF/UA-1): its <title> becomes the PDF's title
-    and its lang the PDF's language. The report stylesheet is applied as the browser applies it in print."""
+    and its lang the PDF's language. The document carries its own styles, as a standalone report does
+    (templates/documents/base.html writes the report stylesheet in): applying it a second time here cost a
+    300-action plan about a second of cascade for nothing."""
     try:
-        from weasyprint import CSS, HTML
+        from weasyprint import HTML
     except (OSError, ImportError) as error:
         raise DocumentUnavailable(f"{PANGO_HINT} ({error})") from error
     document = HTML(string=html, base_url=base_url or str(REPORT_CSS.parent))
-    return document.write_pdf(stylesheets=[CSS(filename=str(REPORT_CSS))], pdf_variant="pdf/ua-1")
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
-# --- The RAG summary chart ------------------------------------------------------------------------------
+# --- Bar charts: the RAG summary, and counts by category ------------------------------------------------------
 
 # The bars' fills: the badges' text colours (core.rag.HEX), dark enough against white (3:1 for graphics).
 BAR_WIDTH, BAR_GAP, LABEL_WIDTH, CHART_HEIGHT_PER_BAR = 300, 8, 110, 26
+# A count chart's one fill: GOV.UK's dark blue (over 3:1 on white), its labels as long as category names run.
+COUNT_FILL, COUNT_LABEL_WIDTH = "1d70b8", 230
 
 
 def chart_alt(rows, noun="actions"):
@@ -76,28 +80,43 @@ def chart_alt(rows, noun="actions"):
     return f"{noun.capitalize()} by RAG colour: {counted} ({total} in all)"
 
 
-def rag_bar_chart_svg(rows, noun="actions"):
-    """A horizontal bar per colour, `rows` as (colour, label, count), as inline SVG with role="img" and the text
-    alternative; each bar is labelled with its word and count, so colour is never the only cue."""
-    alt = chart_alt(rows, noun)
-    largest = max((count for _, _, count in rows), default=0) or 1
-    height = CHART_HEIGHT_PER_BAR * len(rows) + BAR_GAP
+def count_chart_alt(title, rows):
+    """A count chart's text alternative, `rows` as (label, count): "Referrals by source: Police 12, Family 8 (20 in
+    all)"."""
+    counted = ", ".join(f"{label} {count:,}" for label, count in rows)
+    return f"{title}: {counted} ({sum(count for _, count in rows):,} in all)"
+
+
+def _bars_svg(bars, alt, label_width):
+    """`bars` as (label, count, fill hex) drawn as horizontal bars, each labelled with its word and count."""
+    largest = max((count for _, count, _ in bars), default=0) or 1
+    height = CHART_HEIGHT_PER_BAR * len(bars) + BAR_GAP
     parts = []
-    for index, (colour, label, count) in enumerate(rows):
+    for index, (label, count, fill) in enumerate(bars):
         y = BAR_GAP + index * CHART_HEIGHT_PER_BAR
         length = round(BAR_WIDTH * count / largest) if count else 0
-        text, fill = HEX[colour]
         parts.append(
             f'<text x="0" y="{y + 13}" font-family="arial, sans-serif" font-size="13" fill="#0b0c0c">{escape(label)}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="18" fill="#{text}"/>'
-            f'<text x="{LABEL_WIDTH + length + 6}" y="{y + 13}" font-family="arial, sans-serif" font-size="13" '
+            f'<rect x="{label_width}" y="{y}" width="{length}" height="18" fill="#{fill}"/>'
+            f'<text x="{label_width + length + 6}" y="{y + 13}" font-family="arial, sans-serif" font-size="13" '
             f'fill="#0b0c0c">{count}</text>'
         )
-    width = LABEL_WIDTH + BAR_WIDTH + 40
+    width = label_width + BAR_WIDTH + 40
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="app-report-chart" role="img" aria-label="{escape(alt)}" '
         f'width="{width}" height="{height}" viewBox="0 0 {width} {height}"><title>{escape(alt)}</title>{"".join(parts)}</svg>'
     )
+
+
+def rag_bar_chart_svg(rows, noun="actions"):
+    """A horizontal bar per colour, `rows` as (colour, label, count), as inline SVG with role="img" and the text
+    alternative; each bar is labelled with its word and count, so colour is never the only cue."""
+    return _bars_svg([(label, count, HEX[colour][0]) for colour, label, count in rows], chart_alt(rows, noun), LABEL_WIDTH)
+
+
+def count_bar_chart_svg(title, rows):
+    """A horizontal bar per category, `rows` as (label, count), with its text alternative (`count_chart_alt`)."""
+    return _bars_svg([(label, count, COUNT_FILL) for label, count in rows], count_chart_alt(title, rows), COUNT_LABEL_WIDTH)
 
 
 def _font(size):
@@ -113,27 +132,37 @@ def _font(size):
     return ImageFont.load_default()
 
 
-def rag_bar_chart_png(rows):
-    """The same chart as a PNG (Word cannot show SVG everywhere), drawn at twice the size for print."""
+def _bars_png(bars, label_width):
+    """The bars of `_bars_svg` as a PNG (Word cannot show SVG everywhere), drawn at twice the size for print."""
     from PIL import Image, ImageDraw
 
     scale = 2
-    width = (LABEL_WIDTH + BAR_WIDTH + 40) * scale
-    height = (CHART_HEIGHT_PER_BAR * len(rows) + BAR_GAP) * scale
+    width = (label_width + BAR_WIDTH + 40) * scale
+    height = (CHART_HEIGHT_PER_BAR * len(bars) + BAR_GAP) * scale
     image = Image.new("RGB", (width, max(height, 1)), "white")
     draw = ImageDraw.Draw(image)
     font = _font(13 * scale)
-    largest = max((count for _, _, count in rows), default=0) or 1
-    for index, (colour, label, count) in enumerate(rows):
+    largest = max((count for _, count, _ in bars), default=0) or 1
+    for index, (label, count, fill) in enumerate(bars):
         y = (BAR_GAP + index * CHART_HEIGHT_PER_BAR) * scale
         length = round(BAR_WIDTH * count / largest) * scale if count else 0
         draw.text((0, y), label, fill="#0b0c0c", font=font)
         if length:
-            draw.rectangle([LABEL_WIDTH * scale, y, LABEL_WIDTH * scale + length, y + 18 * scale], fill=f"#{HEX[colour][0]}")
-        draw.text((LABEL_WIDTH * scale + length + 6 * scale, y), str(count), fill="#0b0c0c", font=font)
+            draw.rectangle([label_width * scale, y, label_width * scale + length, y + 18 * scale], fill=f"#{fill}")
+        draw.text((label_width * scale + length + 6 * scale, y), str(count), fill="#0b0c0c", font=font)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+def rag_bar_chart_png(rows):
+    """The RAG chart as a PNG, for Word."""
+    return _bars_png([(label, count, HEX[colour][0]) for colour, label, count in rows], LABEL_WIDTH)
+
+
+def count_bar_chart_png(rows):
+    """The count chart as a PNG, for Word."""
+    return _bars_png([(label, count, COUNT_FILL) for label, count in rows], COUNT_LABEL_WIDTH)
 
 
 # --- Word -------------------------------------------------------------------------------------------------

@@ -3,15 +3,17 @@ Who may see and enter is `permissions`'; what a page shows is `selectors`'; the 
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from core import roles
+from core.documents import DocumentUnavailable
+from core.views import document_response
 from performance.models import Reading
 
-from . import permissions, selectors, services
+from . import permissions, report as report_files, selectors, services
 from .entry import QuarterForm
 from .models import Category, QuarterlyReturn, TimelinessMeasure
 
@@ -61,16 +63,28 @@ def overview(request):
 
 
 def report(request):
+    """The quarterly report page; ?format=docx or pdf downloads it as a committee document (`report_files`)."""
     team, teams = _team(request)
     if team is None:
         raise Http404("No safeguarding team is set up yet.")
+    file_format = request.GET.get("format") or "html"
+    if file_format not in report_files.FORMATS:
+        return HttpResponseBadRequest(f"Unknown format: use {', '.join(report_files.FORMATS)}.")
     quarters = selectors.quarters_with_figures(team)
     quarter, error = _quarter(request, quarters[0] if quarters else selectors.last_quarter_ended())
     context = {"team": team, "teams": teams, "quarters": quarters, "quarter": quarter, "quarter_error": error,
                "quarter_text": request.GET.get("quarter", "")}
     if error:
+        if file_format != "html":
+            return HttpResponseBadRequest(error)
         return render(request, "safeguarding/report.html", context, status=400)
     context["report"] = selectors.quarterly_report(team, quarter)
+    if file_format != "html":
+        try:
+            return document_response(*report_files.render(context["report"], file_format))
+        except DocumentUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    context["download_query"] = urlencode({"team": team.pk, "quarter": quarter.label})
     return render(request, "safeguarding/report.html", context)
 
 

@@ -106,3 +106,14 @@ def test_without_pango_a_pdf_says_what_to_install(monkeypatch):
     with pytest.raises(documents.DocumentUnavailable, match="apt-get install libpango"):
         documents.html_to_pdf("<html></html>")
     assert "fonts-liberation" in documents.pdf_unavailable()
+
+
+def test_a_count_chart_says_in_words_what_it_shows_in_svg_and_in_word():
+    rows = [("Police", 12), ("Family Members", 1_200)]
+    alt = documents.count_chart_alt("Referrals by source", rows)
+    assert alt == "Referrals by source: Police 12, Family Members 1,200 (1,212 in all)"
+    svg = documents.count_bar_chart_svg("Referrals by source", rows)
+    assert 'role="img"' in svg and f"<title>{alt}</title>" in svg and ">Family Members</text>" in svg
+    word = WordDocument("Report")
+    word.picture(documents.count_bar_chart_png(rows), alt)
+    assert read_back(word).element.body.xpath(".//wp:docPr/@descr") == [alt]

@@ -55,7 +55,9 @@ def test_the_print_page_has_the_cover_and_both_layouts(client, oscar, inspection
     page = get(client, inspection, format="html", as_at="2011-01-31").content.decode()
     assert "<title>Sefton improvement plan: improvement plan updated 31 January 2011</title>" in page
     assert "Improvement plan updated 31 January 2011" in page and "Performing well" in page
-    assert "Recommendation</th>" in page and "Measurable indicator</th>" in page and 'rowspan="2"' in page
+    assert "Recommendation</th>" in page and "Measurable indicator</th>" in page
+    # The recommendation heads its first action's row and the next action's row names it (no rowspan, for WeasyPrint).
+    assert page.count("Close cases open for more than six months") == 1 and "Recommendation 4, continued" in page
     assert "Consult partner councils" in page and "Milestones of action 4.1" in page
     assert 'class="app-report-nav"' in page and "report.css" in page  # the site's page links its stylesheet
     assert page.count('class="app-report-area"') == 2
