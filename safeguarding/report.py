@@ -28,40 +28,6 @@ def file_stem(report):
     return f"safeguarding-report-{team}-{report.quarter.label.replace('/', '-').replace(' ', '-').lower()}"
 
 
-# --- The sentences of the report, the same in every format ---------------------------------------------------
-
-
-def training_sentence(report):
-    total = report.training_total
-    return (f"Training completed for the council, partner and voluntary organisations: {total:,} "
-            f"attendance{'' if total == 1 else 's'} in the quarter.")
-
-
-def concerns_sentence(report):
-    if report.concerns is None:
-        words = "The total of referrals was not entered."
-    else:
-        words = f"Total referrals (safeguarding concerns) for the period {report.period_words} numbered {report.concerns}."
-    if report.enquiries is not None:
-        words += f" {report.enquiries} led to a Section 42 enquiry."
-    return words
-
-
-def gender_sentence(report):
-    parts = [f"{line.count} {line.name.lower()}" for line in report.gender.lines]
-    if not parts:
-        return ""
-    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return f"{listed} adults at risk."
-
-
-def multiple_abuse_sentence(report):
-    if report.multiple_abuse is None:
-        return "With the main categories of abuse as follows:"
-    cases = f"{report.multiple_abuse} case{'' if report.multiple_abuse == 1 else 's'}"
-    return f"The allegations involved {cases} of multiple abuse, with the main categories of abuse as follows:"
-
-
 def _rows(breakdown):
     return [(line.name, line.count) for line in breakdown.lines]
 
@@ -81,8 +47,6 @@ def render_html(report):
     """The report as a standalone HTML document in the committee documents' print style (what the PDF is made of)."""
     context = {
         "report": report, "standalone": True, "document_title": document_title(report),
-        "training_sentence": training_sentence(report), "concerns_sentence": concerns_sentence(report),
-        "gender_sentence": gender_sentence(report), "multiple_abuse_sentence": multiple_abuse_sentence(report),
         "sources_chart": documents.count_bar_chart_svg(sources_title(report), _rows(report.sources)),
         "abuse_types_chart": documents.count_bar_chart_svg(abuse_types_title(report), _rows(report.abuse_types)),
         "abuse_type_caption": ABUSE_TYPE_CAPTION,
@@ -113,7 +77,7 @@ def render_docx(report):
 
     word.heading("1. Training", 1)
     if report.training:
-        word.paragraph(training_sentence(report))
+        word.paragraph(report.training_sentence)
         word.table(TRAINING_HEADERS, [
             [_training_course(line), f"{line.date:%-d %B %Y}", line.agency, str(line.attendees)] for line in report.training
         ], widths_cm=[6, 3.5, 5, 2.5])
@@ -124,9 +88,9 @@ def render_docx(report):
     if not report.has_figures:
         word.paragraph(f"No figures have been entered for {report.quarter.name}.")
     else:
-        word.paragraph(concerns_sentence(report))
-        if gender_sentence(report):
-            word.paragraph(gender_sentence(report))
+        word.paragraph(report.concerns_sentence)
+        if report.gender_sentence:
+            word.paragraph(report.gender_sentence)
         if report.sources.lines:
             word.heading("Referrals by source", 2)
             word.table(SOURCE_HEADERS, [[name, str(count)] for name, count in _rows(report.sources)]
@@ -136,7 +100,7 @@ def render_docx(report):
                          width_cm=14)
         if report.abuse_types.lines:
             word.heading(ABUSE_TYPE_CAPTION, 2)
-            word.paragraph(multiple_abuse_sentence(report))
+            word.paragraph(report.multiple_abuse_sentence)
             rows = _rows(report.abuse_types)
             word.table(ABUSE_TYPE_HEADERS, [[name, str(count)] for name, count in rows], widths_cm=[9, 4])
             word.picture(documents.count_bar_chart_png(rows), documents.count_chart_alt(abuse_types_title(report), rows),

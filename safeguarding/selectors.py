@@ -428,6 +428,38 @@ class QuarterlyReport:
     def title(self):
         return f"Safeguarding adults: quarterly update, {self.period_words}"
 
+    # The report's sentences, written once for the page, Word and PDF alike.
+    @property
+    def training_sentence(self):
+        total = self.training_total
+        return (f"Training completed for the council, partner and voluntary organisations: {total:,} "
+                f"attendance{'' if total == 1 else 's'} in the quarter.")
+
+    @property
+    def concerns_sentence(self):
+        if self.concerns is None:
+            words = "The total of referrals was not entered."
+        else:
+            words = f"Total referrals (safeguarding concerns) for the period {self.period_words} numbered {self.concerns}."
+        if self.enquiries is not None:
+            words += f" {self.enquiries} led to a Section 42 enquiry."
+        return words
+
+    @property
+    def gender_sentence(self):
+        parts = [f"{line.count} {line.name.lower()}" for line in self.gender.lines]
+        if not parts:
+            return ""
+        listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+        return f"{listed} adults at risk."
+
+    @property
+    def multiple_abuse_sentence(self):
+        if self.multiple_abuse is None:
+            return "With the main categories of abuse as follows:"
+        cases = f"{self.multiple_abuse} case{'' if self.multiple_abuse == 1 else 's'}"
+        return f"The allegations involved {cases} of multiple abuse, with the main categories of abuse as follows:"
+
 
 def quarterly_report(team, quarter):
     """The report of `team` for `quarter`: eight queries, whatever the team's history."""
