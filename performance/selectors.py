@@ -297,6 +297,13 @@ def with_figure_at(indicators, month):
 
 def rag_counts(indicators, month):
     """`indicators` counted by colour at `month`, in one query."""
+    if not indicators.query.has_filters():
+        # Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index,
+        # and those with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row.
+        counted = Figure.objects.filter(month=month.start).aggregate(
+            **{colour: Count("pk", filter=Q(rag_colour=colour)) for colour in (RED, AMBER, GREEN)}
+        )
+        return RagCounts(**counted, grey=indicators.count() - sum(counted.values()))
     counted = with_figure_at(indicators, month).aggregate(
         **{colour: Count("pk", filter=Q(colour=colour)) for colour in INDICATOR_COLOURS}
     )
@@ -332,7 +339,7 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     values = list(current.object_list)
     ids = [row["pk"] for row in values]
     trends = _trends(values, month)
-    annual = _annual_targets(ids)
+    annual = _annual_targets(ids, _years_of(values))
     rows = [_row(values_row, month, trends.get(values_row["pk"], ()), annual) for values_row in values]
     groups = []
     for row in rows:
@@ -351,7 +358,7 @@ def report_rows(indicators, month):
     queries (the rows with their figures, the sparklines, the annual targets) whatever their number."""
     values = list(with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS))
     trends = _trends(values, month)
-    annual = _annual_targets([row["pk"] for row in values])
+    annual = _annual_targets([row["pk"] for row in values], _years_of(values))
     return [_row(row, month, trends.get(row["pk"], ()), annual) for row in values]
 
 
@@ -370,32 +377,51 @@ def _trends(values, month):
     has 4 points, an annual one 1. A month with no stored figure is a gap (None)."""
     first = month.shift(1 - TREND_MONTHS)
     stored = {}
+    # No ORDER BY: Figure's default ordering would join every row to its indicator to sort by it.
     for indicator_id, figure_month, rated_value in Figure.objects.filter(
         indicator_id__in=[row["pk"] for row in values], month__gte=first.start, month__lte=month.start
-    ).values_list("indicator_id", "month", "rated_value"):
+    ).order_by().values_list("indicator_id", "month", "rated_value"):
         stored[(indicator_id, figure_month)] = rated_value
+    months = [first.shift(n).start for n in range(TREND_MONTHS)]
+    # The months of each frequency grouped by the period answering for them, oldest period first.
+    by_frequency = {}
     trends = {}
     for row in values:
-        points = {}
-        for n in range(TREND_MONTHS):
-            each = first.shift(n)
-            period = period_for(row["frequency"], each)
-            key = (row["pk"], each.start)
-            if key in stored:
-                points[period] = stored[key]
-            else:
-                points.setdefault(period, None)
-        trends[row["pk"]] = tuple(points[period] for period in sorted(points))
+        frequency = row["frequency"]
+        if frequency not in by_frequency:
+            grouped = {}
+            for each in months:
+                grouped.setdefault(period_for(frequency, Month.of(each)), []).append(each)
+            by_frequency[frequency] = [grouped[period] for period in sorted(grouped)]
+        pk = row["pk"]
+        points = []
+        for period_months in by_frequency[frequency]:
+            # The period's figure as the last of its months with one stored holds it.
+            point = None
+            for each in period_months:
+                if (pk, each) in stored:
+                    point = stored[(pk, each)]
+            points.append(point)
+        trends[pk] = tuple(points)
     return trends
 
 
-def _annual_targets(ids):
-    """{(indicator id, financial year): (target, monthly profile or None)} of the page's indicators, in one query."""
+def _years_of(values):
+    """The financial years (first years) of the periods answering for the rows' month: at most two."""
+    return {
+        period_of(row["frequency"], row["at__period_start"]).financial_year.first_year
+        for row in values if row["at__period_start"] is not None
+    }
+
+
+def _annual_targets(ids, years):
+    """{(indicator id, financial year): (target, monthly profile or None)} of the page's indicators for `years`,
+    in one query."""
     return {
         (indicator_id, year): (target, profile)
-        for indicator_id, year, target, profile in Target.objects.filter(indicator_id__in=ids).values_list(
-            "indicator_id", "financial_year", "target", "monthly_profile"
-        )
+        for indicator_id, year, target, profile in Target.objects.filter(
+            indicator_id__in=ids, financial_year__in=years
+        ).order_by().values_list("indicator_id", "financial_year", "target", "monthly_profile")
     }
 
 

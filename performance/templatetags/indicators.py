@@ -47,6 +47,30 @@ def indicator_rows(rows, month):
     return mark_safe("".join(indicator_row(row, label, f"{pattern}{row.pk}/") for row in rows))
 
 
+@register.simple_tag
+def period_field(choice):
+    """The month a performance page shows (a selectors.MonthChoice): a select of the months with figures, newest
+    first. A tag rather than a template loop: ten years of figures are 120 options of three lookups each."""
+    if not (choice.months or choice.error):
+        return ""
+    error = choice.error
+    options = "".join(
+        f'<option value="{month.label}"{" selected" if month == choice.month else ""}>{escape(month.name)}</option>'
+        for month in choice.months
+    )
+    message = (
+        f'<p class="govuk-error-message" id="period-error"><span class="govuk-visually-hidden">Error:</span> {escape(error)}</p>'
+        if error else ""
+    )
+    return mark_safe(
+        f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">'
+        '<label class="govuk-label govuk-label--s" for="period">Month</label>'
+        '<div class="govuk-hint" id="period-hint">The figures as they stood at the end of that month</div>'
+        f'{message}<select class="govuk-select{" govuk-select--error" if error else ""}" id="period" name="period" '
+        f'aria-describedby="period-hint{" period-error" if error else ""}">{options}</select></div>'
+    )
+
+
 def _input(form, name, indicator, period_name):
     """One figure's label, errors and text box, GOV.UK style."""
     field = form[name]
