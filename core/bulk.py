@@ -22,12 +22,25 @@ def _adapters(fields):
         if isinstance(field, models.JSONField):
             return lambda value: field.get_db_prep_save(value, connection)
         if isinstance(field, models.DateTimeField):
-            return ops.adapt_datetimefield_value
+            return _same_as_last(ops.adapt_datetimefield_value)
         if isinstance(field, models.DateField):
             return ops.adapt_datefield_value
         return None
 
     return [adapter(field) for field in fields]
+
+
+def _same_as_last(adapt):
+    """`adapt`, remembering its last answer: an import stamps every row with the same moment, and adapting a
+    datetime (time zone and all) costs more than the rest of the row."""
+    last = [object(), None]
+
+    def adapted(value):
+        if value is not last[0]:
+            last[:] = [value, adapt(value)]
+        return last[1]
+
+    return adapted
 
 
 def insert(model, rows, fields):

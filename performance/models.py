@@ -24,12 +24,13 @@ FIGURE = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
 
 
 STORED_PLACES = Decimal(1).scaleb(-FIGURE["decimal_places"])
+STORED_EXPONENT = -FIGURE["decimal_places"]
 
 
 def stored_figure(number):
     """`number` as a figure column keeps it, six places; as written when it has no more than that ("100.1"
     stays), so that a file imported again, or a figure written without the ORM, compares equal."""
-    if number is None or number.as_tuple().exponent >= STORED_PLACES.as_tuple().exponent:
+    if number is None or number.as_tuple().exponent >= STORED_EXPONENT:
         return number
     return number.quantize(STORED_PLACES)
 
