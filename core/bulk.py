@@ -3,10 +3,13 @@
 Django's bulk_create builds a model instance and prepares every field of every row through
 the ORM: about a third of a millisecond a row, most of an import of 100,000 readings. These
 take values already of the column's type (as the models hold them) and insert them with one
-parameterised `executemany` a batch: the SQL is made from the model's own table and column
-names, never from input. The change history (django-simple-history) is written the same way,
-one "created" record a row, as `bulk_create_with_history` would.
+parameterised `executemany` a batch (SQLite) or COPY (PostgreSQL): the SQL is made from the model's
+own table and column names, never from input. The change history (django-simple-history) is
+written the same way, one "created" record a row, as `bulk_create_with_history` would.
 """
+
+import io
+import json
 
 from django.db import connection, models
 from django.utils import timezone
@@ -50,19 +53,49 @@ def insert(model, rows, fields):
     marks = ", ".join(["%s"] * len(concrete))
     sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({marks})"
     adapters = _adapters(concrete)
+    if connection.vendor == "postgresql":
+        return _copy(model, rows, concrete, columns)
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             batch = [
                 tuple(value if adapt is None else adapt(value) for value, adapt in zip(row, adapters))
                 for row in rows[start : start + BATCH]
             ]
-            if connection.vendor == "postgresql":
-                # psycopg2's executemany sends one statement a row; execute_values sends the batch as one.
-                from psycopg2.extras import execute_values
+            cursor.executemany(sql, batch)
 
-                execute_values(cursor.cursor, sql.replace(f"VALUES ({marks})", "VALUES %s"), batch, page_size=BATCH)
-            else:
-                cursor.executemany(sql, batch)
+
+COPY_BATCH = 20_000
+
+
+def _copy(model, rows, fields, columns):
+    """PostgreSQL: the rows as CSV through COPY, the server's own bulk load. psycopg2 quoted every value of an
+    INSERT on the client (execute_values' mogrify took longer than the server did to insert them). A value is
+    always quoted, so that an empty text stays empty; NULL is the unquoted empty field."""
+    texts = [_copy_text(field) for field in fields]
+    sql = f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), COPY_BATCH):
+            lines = io.StringIO()
+            lines.writelines(
+                ",".join(
+                    "" if value is None else '"' + text(value).replace('"', '""') + '"'
+                    for value, text in zip(row, texts)
+                ) + "\n"
+                for row in rows[start : start + COPY_BATCH]
+            )
+            lines.seek(0)
+            cursor.cursor.copy_expert(sql, lines)
+
+
+def _copy_text(field):
+    """A function turning a model value into the text COPY reads for `field`."""
+    if isinstance(field, models.JSONField):
+        return lambda value: json.dumps(value, cls=field.encoder)
+    if isinstance(field, models.BooleanField):
+        return lambda value: "t" if value else "f"
+    if isinstance(field, models.DateField):  # and DateTimeField: an aware datetime keeps its offset
+        return lambda value: value.isoformat()
+    return str
 
 
 def insert_with_history(model, objects, *, key, user=None):
