@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from core import roles
 from core.models import OrganisationUnit
-from core.periods import Month, months_elapsed_in_financial_year, parse_period, period_for
+from core.periods import FinancialYear, Month, months_elapsed_in_financial_year, parse_period, period_for
 from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
 
 from . import charts, figures, state
@@ -647,30 +647,35 @@ def indicator_page(indicator, month=None):
     A fixed number of queries (one for each list) whatever the length of its history."""
     month = month or state.latest_month()
     shown = (indicator.unit, indicator.decimal_places)
+    # Plain values, not models: ten years of months are 120 readings and 120 figures a page.
     readings = Reading.objects.filter(indicator=indicator).order_by("period_start")
     stored = Figure.objects.filter(indicator=indicator).order_by("month")
     if month is not None:
         readings = readings.filter(period_start__lte=month.start)
         stored = stored.filter(month__lte=month.start)
-    reading_rows = tuple(
-        ReadingRow(*shown, indicator.period_of(reading.period_start), reading.value, reading.numerator,
-                   reading.denominator, reading.provisional, reading.note)
-        for reading in readings
+    reading_rows = []
+    for period_start, value, numerator, denominator, provisional, note in readings.values_list(
+        "period_start", "value", "numerator", "denominator", "provisional", "note"
+    ):
+        period = indicator.period_of(period_start)
         # A quarter or a year that has not ended by the month is not known yet (DOMAIN.md "As at" a date).
-        if month is None or indicator.period_of(reading.period_start).end <= month.end
-    )
+        if month is None or period.end <= month.end:
+            reading_rows.append(ReadingRow(*shown, period, value, numerator, denominator, provisional, note))
+    reading_rows = tuple(reading_rows)
     target_rows = tuple(
-        TargetRow(*shown, target.year, target.target, target.minimum_standard, bool(target.monthly_profile))
-        for target in Target.objects.filter(indicator=indicator).order_by("financial_year")
+        TargetRow(*shown, FinancialYear(year), target, minimum_standard, bool(profile))
+        for year, target, minimum_standard, profile in Target.objects.filter(indicator=indicator)
+        .order_by("financial_year").values_list("financial_year", "target", "minimum_standard", "monthly_profile")
     )
     periods, current = {}, None
-    for figure in stored:
+    for figure in stored.values_list(*CURRENT_FIELDS, "ytd", "rolling_12", "month", named=True):
         period = indicator.period_of(figure.period_start)
         # A quarterly or annual indicator answers several months with one period: its first month stands for it.
-        periods.setdefault(period, PeriodRow(
-            *shown, period, figure.value, figure.ytd, figure.rolling_12, figure.rated_value, figure.target,
-            figure.minimum_standard, figure.rag,
-        ))
+        if period not in periods:
+            periods[period] = PeriodRow(
+                *shown, period, figure.value, figure.ytd, figure.rolling_12, figure.rated_value, figure.target,
+                figure.minimum_standard, Rag(figure.rag_colour, figure.rag_reason),
+            )
         if month is not None and figure.month == month.start:
             current = figure
     annual = {(indicator.pk, row.year.first_year): (row.target, row.profiled) for row in target_rows}
@@ -683,6 +688,13 @@ def indicator_page(indicator, month=None):
     )
 
 
+# The stored figures of the month the indicator page shows, as the dashboard's row reads them.
+CURRENT_FIELDS = (
+    "period_start", "value", "rated_value", "target", "minimum_standard", "rag_colour", "rag_reason", "direction",
+    "direction_on_last_year",
+)
+
+
 def _current_row(indicator, month, figure, annual):
     values = {
         "pk": indicator.pk, "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
@@ -693,12 +705,7 @@ def _current_row(indicator, month, figure, annual):
         "at__direction_on_last_year": "",
     }
     if figure is not None:
-        values |= {
-            "at__period_start": figure.period_start, "at__value": figure.value, "at__rated_value": figure.rated_value,
-            "at__target": figure.target, "at__minimum_standard": figure.minimum_standard,
-            "at__rag_colour": figure.rag_colour, "at__rag_reason": figure.rag_reason,
-            "at__direction": figure.direction, "at__direction_on_last_year": figure.direction_on_last_year,
-        }
+        values |= {f"at__{name}": getattr(figure, name) for name in CURRENT_FIELDS}
     return _row(values, month, (), annual)
 
 

@@ -71,6 +71,43 @@ def period_field(choice):
     )
 
 
+NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+
+
+@register.simple_tag
+def period_rows(report):
+    """The rows of the indicator page's figures by period (selectors.PeriodRow): a tag, as the dashboard's rows
+    are, for ten years of months."""
+    rated = report.shows_rated_column
+    return mark_safe("".join(
+        f'<tr class="govuk-table__row" data-period="{escape(row.period.label)}">'
+        f'<th scope="row" class="govuk-table__header">{escape(row.period.name)}</th>'
+        f"{NUMERIC_CELL}{escape(row.value_text)}</td>"
+        f"{f'{NUMERIC_CELL}{escape(row.rated_text)}</td>' if rated else ''}"
+        f"{NUMERIC_CELL}{escape(row.target_text)}</td>"
+        f"{NUMERIC_CELL}{escape(row.minimum_standard_text)}</td>"
+        f'<td class="govuk-table__cell">{badge_html(row.rag, True)}</td></tr>'
+        for row in report.periods
+    ))
+
+
+@register.simple_tag
+def reading_rows(report):
+    """The rows of the indicator page's readings (selectors.ReadingRow), drawn as `period_rows` are."""
+    ratio = report.is_ratio
+    provisional = '<strong class="govuk-tag govuk-tag--yellow">Provisional</strong>'
+    return mark_safe("".join(
+        f'<tr class="govuk-table__row" data-period="{escape(row.period.label)}">'
+        f'<th scope="row" class="govuk-table__header">{escape(row.period.name)}</th>'
+        f"{NUMERIC_CELL}{escape(row.value_text)}</td>"
+        + (f"{NUMERIC_CELL}{escape(row.numerator_text)}</td>{NUMERIC_CELL}{escape(row.denominator_text)}</td>"
+           if ratio else "")
+        + f'<td class="govuk-table__cell">{provisional if row.provisional else "No"}</td>'
+        f'<td class="govuk-table__cell app-narrative">{escape(row.note)}</td></tr>'
+        for row in report.readings
+    ))
+
+
 def _input(form, name, indicator, period_name):
     """One figure's label, errors and text box, GOV.UK style."""
     field = form[name]
