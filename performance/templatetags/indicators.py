@@ -2,6 +2,7 @@
 variables: a page has up to 100 rows of nine cells, and Django's template engine spent most of the page's time
 on them (the same reason as actionplans' `action_table`)."""
 
+import functools
 from html import escape
 
 from django import template
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.templatetags.rag import badge_html
 
@@ -130,6 +132,13 @@ def _input(form, name, indicator, period_name):
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _day(day, language):
+    """A day as "6 Dec 2026": the readings of a page were mostly entered on a few days (an import stamps them all
+    alike), and Django's date formatting looks its words up in the translations each time."""
+    return date_format(day, "j M Y")
+
+
 @register.simple_tag
 def reading_row(form):
     """One indicator's row of the data entry page (entry.ReadingForm): a tag, as the dashboard's rows are, for a
@@ -140,7 +149,7 @@ def reading_row(form):
         entered = "; nothing entered yet"
     else:
         who = reading.entered_by.get_full_name() or reading.entered_by.username if reading.entered_by else ""
-        entered = f"; last entered {date_format(timezone.localtime(reading.entered_at), 'j M Y')}{f' by {who}' if who else ''}"
+        entered = f"; last entered {_day(timezone.localtime(reading.entered_at).date(), get_language())}{f' by {who}' if who else ''}"
     unit_owner = f"; {indicator.unit_owner}" if indicator.unit_owner_id else ""
     about = f"{indicator.get_unit_display()}, {indicator.get_polarity_display().lower()}{unit_owner}{entered}"
     figures = "".join(_input(form, name, indicator, period_name) for name in ("value", "numerator", "denominator")
