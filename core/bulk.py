@@ -10,6 +10,7 @@ written the same way, one "created" record a row, as `bulk_create_with_history` 
 
 import io
 import json
+import operator
 
 from django.db import connection, models
 from django.utils import timezone
@@ -108,24 +109,29 @@ def insert_with_history(model, objects, *, key, user=None):
         return
     now = timezone.now()
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    stamped = [field.attname for field in fields if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)]
     for obj in objects:
-        for field in fields:
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                setattr(obj, field.attname, now)
-    insert(model, [tuple(getattr(obj, field.attname) for field in fields) for obj in objects], [f.name for f in fields])
+        for attname in stamped:
+            setattr(obj, attname, now)
+    values = [tuple(getattr(obj, field.attname) for field in fields) for obj in objects]
+    insert(model, values, [f.name for f in fields])
     attnames = [model._meta.get_field(name).attname for name in key]
-    wanted = {tuple(getattr(obj, name) for name in attnames): obj for obj in objects}
-    lookup = {f"{attnames[0]}__in": {values[0] for values in wanted}}
-    for pk, *values in model.objects.filter(**lookup).values_list("pk", *attnames).iterator(chunk_size=5000):
-        obj = wanted.get(tuple(values))
-        if obj is not None:
-            obj.pk = pk
+    wanted = {tuple(getattr(obj, name) for name in attnames): index for index, obj in enumerate(objects)}
+    lookup = {f"{attnames[0]}__in": {key_values[0] for key_values in wanted}}
+    ids = [None] * len(objects)
+    for pk, *key_values in model.objects.filter(**lookup).values_list("pk", *attnames).iterator(chunk_size=5000):
+        index = wanted.get(tuple(key_values))
+        if index is not None:
+            ids[index] = objects[index].pk = pk
     history = model.history.model
     special = {"history_date": now, "history_type": "+", "history_user": getattr(user, "pk", None),
                "history_change_reason": None}
     copied = [field for field in history._meta.concrete_fields if not field.primary_key]
-    rows = [
-        tuple(special[field.name] if field.name in special else getattr(obj, field.attname) for field in copied)
-        for obj in objects
-    ]
+    # Each history row picks its columns from the row just inserted, then its new id, then the record's own values.
+    extra = tuple(special.values())
+    position = {field.attname: index for index, field in enumerate(fields)}
+    position[model._meta.pk.attname] = len(fields)
+    position |= {name: len(fields) + 1 + index for index, name in enumerate(special)}
+    pick = operator.itemgetter(*(position[field.name if field.name in special else field.attname] for field in copied))
+    rows = [pick((*row, pk, *extra)) for row, pk in zip(values, ids)]
     insert(history, rows, [field.name for field in copied])

@@ -22,7 +22,7 @@ from actionplans.models import Lead, name_key
 from core.bulk import insert_with_history
 from core.imports import NEW, UNCHANGED, UPDATED, ImportResult, Parsed, RowOutcome, run_import
 from core.models import OrganisationUnit
-from core.periods import FinancialYear, parse_period
+from core.periods import FinancialYear, Month, parse_period, today
 from core.spreadsheets import (
     Column,
     RowError,
@@ -324,6 +324,7 @@ def _check(parsed, kind, entered_by):
         return checked
     # A row whose figures cannot be read is not judged on them as well ("is empty" beside "is not a number").
     unreadable = {error.row for error in parsed.errors if error.column in FIGURE_COLUMNS}
+    this_month = Month.of(today())  # asked once: the time zone's date costs more than the rest of a row's checks
     for row in rows:
         if not row.code:
             continue  # reported as empty
@@ -339,7 +340,7 @@ def _check(parsed, kind, entered_by):
                 f"{KIND_WORDS[PERIOD_CLASSES[indicator.frequency].kind]}, not '{period.label}'",
             ))
         elif kind == READINGS and period is not None:
-            found = reading_errors(indicator, period, row.fields, row.number)
+            found = reading_errors(indicator, period, row.fields, row.number, this_month)
             checked.errors.extend(error for error in found if row.number not in unreadable or error.column == "Period")
     return checked
 

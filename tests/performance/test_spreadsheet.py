@@ -803,4 +803,9 @@ def test_a_note_is_saved_exactly_as_written(ni130, text):
     # an empty text and a NULL must stay apart).
     run(READINGS, {"Code": "NI 130", "Period": "2013-09", "Value": "27", "Note": text})
     reading = Reading.objects.get()
-    assert (reading.note, reading.numerator, reading.history.get().note) == (text, None, text)
+    record = reading.history.get()
+    assert (reading.note, reading.numerator, record.note) == (text, None, text)
+    assert (record.id, record.history_type, record.indicator_id, record.period_start) == (
+        reading.id, "+", reading.indicator_id, reading.period_start
+    )
+    assert record.history_date == reading.entered_at
