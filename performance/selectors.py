@@ -296,7 +296,7 @@ def with_figure_at(indicators, month):
 
 
 def rag_counts(indicators, month):
-    """`indicators` counted by colour at `month`, in one query."""
+    """`indicators` counted by colour at `month`, in one query (two for every indicator)."""
     if not indicators.query.has_filters():
         # Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index,
         # and those with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row.
