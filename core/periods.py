@@ -18,6 +18,8 @@ from datetime import date
 from django.utils import timezone
 
 FIRST_MONTH = 4  # April
+# Read once: calendar.month_name formats a date each time it is asked, and pages name hundreds of months.
+MONTH_NAMES = tuple(calendar.month_name)
 
 # How often an indicator is reported (DOMAIN.md glossary, "monitoring frequency").
 MONTHLY, QUARTERLY, ANNUAL = "monthly", "quarterly", "annual"
@@ -178,7 +180,7 @@ class Month:
 
     @property
     def name(self):
-        return f"{calendar.month_name[self.month]} {self.year}"
+        return f"{MONTH_NAMES[self.month]} {self.year}"
 
     @property
     def financial_year(self):

@@ -8,6 +8,7 @@ the page puts beneath the chart. No `style=` attributes: the Content-Security-Po
 styles, so styling is in presentation attributes (stroke, fill) and `static/scss/app.scss` classes.
 """
 
+import functools
 import math
 from decimal import Decimal
 from html import escape
@@ -53,6 +54,15 @@ def _runs(points):
     return runs
 
 
+@functools.lru_cache(maxsize=64)
+def _sparkline_xs(count, width, pad):
+    """The x coordinates, as drawn, of `count` points across a sparkline: the same for every row of a dashboard."""
+    if count == 1:
+        return (_number(width / 2),)
+    step = (width - 2 * pad) / (count - 1)
+    return tuple(_number(pad + index * step) for index in range(count))
+
+
 def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months=12, width=120, height=32):
     """A small line of up to 12 points, oldest first, with gaps where a value is None and a dot on the latest.
 
@@ -80,31 +90,29 @@ def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months
     floats = _floats(values)
     shapes = []
     if known:
-        low, high = min(value for value in floats if value is not None), max(value for value in floats if value is not None)
-        step = (width - 2 * pad) / (len(values) - 1) if len(values) > 1 else 0
-
-        def x(index):
-            return pad + index * step if len(values) > 1 else width / 2
-
-        def y(value):
-            if high == low:
-                return height / 2
-            return height - pad - (value - low) / (high - low) * (height - 2 * pad)
-
-        points = [None if value is None else (x(index), y(value)) for index, value in enumerate(floats)]
+        known_floats = [value for value in floats if value is not None]
+        low, high = min(known_floats), max(known_floats)
+        xs = _sparkline_xs(len(values), width, pad)
+        if high == low:
+            flat = _number(height / 2)
+            points = [None if value is None else (xs[index], flat) for index, value in enumerate(floats)]
+        else:
+            span, plot = high - low, height - 2 * pad
+            points = [
+                None if value is None else (xs[index], _number(height - pad - (value - low) / span * plot))
+                for index, value in enumerate(floats)
+            ]
         for run in _runs(points):
             if len(run) == 1:  # a figure with gaps either side: a dot, or it would not show at all
-                shapes.append(f'<circle cx="{_number(run[0][0])}" cy="{_number(run[0][1])}" r="2" fill="{VALUE_COLOUR}"/>')
+                shapes.append(f'<circle cx="{run[0][0]}" cy="{run[0][1]}" r="2" fill="{VALUE_COLOUR}"/>')
             else:
-                coordinates = " ".join(f"{_number(px)},{_number(py)}" for px, py in run)
+                coordinates = " ".join(f"{px},{py}" for px, py in run)
                 shapes.append(
                     f'<polyline points="{coordinates}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2" '
                     'stroke-linejoin="round" stroke-linecap="round"/>'
                 )
         latest = points[known[-1][0]]
-        shapes.append(
-            f'<circle cx="{_number(latest[0])}" cy="{_number(latest[1])}" r="3" fill="{TEXT_COLOUR}"/>'
-        )
+        shapes.append(f'<circle cx="{latest[0]}" cy="{latest[1]}" r="3" fill="{TEXT_COLOUR}"/>')
     else:
         shapes.append(
             f'<line x1="{pad}" y1="{height / 2}" x2="{width - pad}" y2="{height / 2}" stroke="{GRID_COLOUR}" '

@@ -59,6 +59,18 @@ class ReadingForm(forms.Form):
         return values
 
 
+class _SharedFields(dict):
+    """ReadingForm's fields, shared by its forms rather than deep-copied for each (Django's default, so that a form
+    may change its own): a page has a form per indicator, the copies were a third of its time, and no form changes
+    a field (a form of an indicator that is not a ratio only leaves two out of its own dict)."""
+
+    def __deepcopy__(self, memo):
+        return dict(self)
+
+
+ReadingForm.base_fields = _SharedFields(ReadingForm.base_fields)
+
+
 def _month(request):
     """(the month the page is for, from ?period=YYYY-MM, else last month; the error when it is unreadable)."""
     text = (request.POST.get("period") or request.GET.get("period") or "").strip()

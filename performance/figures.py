@@ -57,6 +57,7 @@ RATIO_UNITS = (*SCALE, NUMBER)
 RATIO_UNITS_RULE = "a ratio is a percentage, a rate per 1,000 or 10,000, or a number"
 
 BETTER, WORSE, SAME = "better", "worse", "same"
+ONE = Decimal(1)
 
 # How many periods of each kind make a year, and so a rolling 12 months.
 PERIODS_IN_A_YEAR = {"month": 12, "quarter": 4, "year": 1}
@@ -79,25 +80,34 @@ def combine(readings, aggregation, unit=NUMBER):
     percentage, x 1,000 or x 10,000 for a rate), and None when the denominators add
     up to 0; `mean` averages the values; `latest` is the last reading's value.
     """
-    readings = list(readings)
-    if not readings or any(reading is None for reading in readings):
+    # One pass a reading: a stored history combines twelve readings for every month of every indicator.
+    readings = tuple(readings)
+    if not readings:
         return None
     if aggregation == RATIO:
-        if any(reading.numerator is None or reading.denominator is None for reading in readings):
-            return None
-        denominator = sum(_decimal(reading.denominator) for reading in readings)
+        numerator = denominator = 0
+        for reading in readings:
+            if reading is None or reading.numerator is None or reading.denominator is None:
+                return None
+            numerator += _decimal(reading.numerator)
+            denominator += _decimal(reading.denominator)
         if denominator == 0:
             return None
-        return sum(_decimal(reading.numerator) for reading in readings) / denominator * SCALE.get(unit, Decimal(1))
-    values = [_decimal(reading.value) for reading in readings]
-    if any(value is None for value in values):
-        return None
+        return numerator / denominator * SCALE.get(unit, ONE)
+    total = 0
+    for reading in readings:
+        if reading is None:
+            return None
+        value = _decimal(reading.value)
+        if value is None:
+            return None
+        total += value
     if aggregation == LATEST:
-        return values[-1]
+        return value
     if aggregation == SUM:
-        return sum(values)
+        return total
     if aggregation == MEAN:
-        return sum(values) / len(values)
+        return total / len(readings)
     raise ValueError(f"An indicator's aggregation is sum, ratio, mean or latest, not {aggregation!r}")
 
 
@@ -348,6 +358,10 @@ class Figures:
     compared_figure: str
 
 
+FIGURE_LABELS = {VALUE: "", YTD: "year to date", ROLLING12: "rolling 12 months"}
+NO_TARGETS = TargetSpec(target=None)
+
+
 def figures_for(spec, series, targets_by_year, month, memo=None):
     """The figures, target and RAG of an indicator asked about `month` (a `core.periods.Month`).
 
@@ -371,7 +385,7 @@ def figures_for(spec, series, targets_by_year, month, memo=None):
     # the same whichever later month asks.
     memo = {} if memo is None else memo
     year = period.financial_year
-    targets = targets_by_year.get(year) or TargetSpec(target=None)
+    targets = targets_by_year.get(year) or NO_TARGETS
     annual_target, annual_minimum_standard = _decimal(targets.target), _decimal(targets.minimum_standard)
     target, minimum_standard = annual_target, annual_minimum_standard
     months_elapsed = months_elapsed_in_financial_year(period.end)
@@ -399,8 +413,9 @@ def figures_for(spec, series, targets_by_year, month, memo=None):
         spec.polarity,
         spec.unit,
         spec.decimal_places,
-        figure_label={VALUE: "", YTD: "year to date", ROLLING12: "rolling 12 months"}[spec.rated_figure],
-        no_value_reason=_no_value_reason(spec, series, period),
+        figure_label=FIGURE_LABELS[spec.rated_figure],
+        # Only a missing figure needs the reason why (it names the missing periods: a walk over them).
+        no_value_reason=_no_value_reason(spec, series, period) if rated_value is None else "",
         no_target_reason=f"no target is set for {year.label}",
         **labels,
     )
@@ -508,9 +523,13 @@ def _note(note):
     return f" ({note})" if note else ""
 
 
+EXPONENTS = {places: Decimal(1).scaleb(-places) for places in range(7)}
+
+
 def rounded(value, decimal_places):
     """A figure as it is shown: rounded half up to `decimal_places`."""
-    result = value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP)
+    exponent = EXPONENTS.get(decimal_places) or Decimal(1).scaleb(-decimal_places)
+    result = value.quantize(exponent, rounding=ROUND_HALF_UP)
     return result.copy_abs() if result.is_zero() else result  # never "-0.0%"
 
 

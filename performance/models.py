@@ -24,12 +24,13 @@ FIGURE = {"max_digits": 24, "decimal_places": 6, "null": True, "blank": True}
 
 
 STORED_PLACES = Decimal(1).scaleb(-FIGURE["decimal_places"])
+STORED_EXPONENT = -FIGURE["decimal_places"]
 
 
 def stored_figure(number):
     """`number` as a figure column keeps it, six places; as written when it has no more than that ("100.1"
     stays), so that a file imported again, or a figure written without the ORM, compares equal."""
-    if number is None or number.as_tuple().exponent >= STORED_PLACES.as_tuple().exponent:
+    if number is None or number.as_tuple().exponent >= STORED_EXPONENT:
         return number
     return number.quantize(STORED_PLACES)
 
@@ -53,14 +54,15 @@ def frequency_locked(indicator):
     )
 
 
-def reading_errors(indicator, period, fields, number=0):
+def reading_errors(indicator, period, fields, number=0, this_month=None):
     """What is wrong with a reading of `indicator` for `period` (RowErrors): a percentage outside 0–100, a
-    numerator above its denominator, a period still to come. Data entry, import and admin share this rule."""
+    numerator above its denominator, a period still to come. Data entry, import and admin share this rule.
+    `this_month`: the month it is now, when the caller checks many readings at once."""
     errors = []
-    value, numerator, denominator = (fields.get(name) for name in ("value", "numerator", "denominator"))
+    value, numerator, denominator = fields.get("value"), fields.get("numerator"), fields.get("denominator")
     # A month's reading may come during the month; a quarter's or a year's once it has ended (seed 004's
     # year-end table reports a year after its March): never a period still to come.
-    this_month = Month.of(today())
+    this_month = this_month or Month.of(today())
     if period.start > this_month.start:
         errors.append(RowError(number, "Period", f"{period.name} has not begun yet: a reading is for a period that has"))
     elif period.kind != "month" and period.end > this_month.end:

@@ -12,6 +12,7 @@ reading's code and period; a benchmark's code, period and council) updates it, a
 column the file leaves out changes nothing.
 """
 
+import functools
 from dataclasses import dataclass, field
 
 from django.utils import timezone
@@ -21,7 +22,7 @@ from actionplans.models import Lead, name_key
 from core.bulk import insert_with_history
 from core.imports import NEW, UNCHANGED, UPDATED, ImportResult, Parsed, RowOutcome, run_import
 from core.models import OrganisationUnit
-from core.periods import FinancialYear, parse_period
+from core.periods import FinancialYear, Month, parse_period, today
 from core.spreadsheets import (
     Column,
     RowError,
@@ -163,8 +164,8 @@ def _choice(values, column, errors, number):
     return None
 
 
-def _lengths(values, errors, number):
-    for column, limit in MAX_LENGTHS.items():
+def _lengths(values, errors, number, limits=MAX_LENGTHS.items()):
+    for column, limit in limits:
         text = _text(values, column)
         if len(text) > limit:
             errors.append(RowError(number, column, f"is {len(text):,} characters; the most is {limit:,}"))
@@ -209,11 +210,17 @@ def _parse_target(number, values, present, errors):
     return TargetRow(number, _text(values, "Code"), year, fields)
 
 
+# A file of readings names the same few hundred periods over and over; a period is a value, so one reading of
+# each text serves them all (an unreadable one is not kept: its error is raised again for every row).
+_period_of_text = functools.lru_cache(maxsize=4096)(parse_period)
+
+
 def _period(values, errors, number):
-    if not _text(values, "Period"):
+    text = _text(values, "Period")
+    if not text:
         return None
     try:
-        return parse_period(_text(values, "Period"))
+        return _period_of_text(text)
     except ValueError as error:
         errors.append(RowError(number, "Period", str(error)))
         return None
@@ -249,11 +256,13 @@ def parse_indicator_file(file):
     kind = detect_format(raw)
     table = make_table(raw, COLUMNS[kind], what=f"{FORMAT_LABELS[kind].lower()} file")
     errors, rows, seen = [], [], {}
+    required = [column.name for column in COLUMNS[kind] if column.required]
+    limits = [(column, limit) for column, limit in MAX_LENGTHS.items() if column in table.present]
     for number, values in table.rows:
-        for column in COLUMNS[kind]:
-            if column.required and not _text(values, column.name):
-                errors.append(RowError(number, column.name, "is required and is empty"))
-        _lengths(values, errors, number)
+        for column in required:
+            if not _text(values, column):
+                errors.append(RowError(number, column, "is required and is empty"))
+        _lengths(values, errors, number, limits)
         row = PARSERS[kind](number, values, table.present, errors)
         key = _key(kind, row)
         if key in seen and None not in (key if isinstance(key, tuple) else (key,)):
@@ -315,6 +324,7 @@ def _check(parsed, kind, entered_by):
         return checked
     # A row whose figures cannot be read is not judged on them as well ("is empty" beside "is not a number").
     unreadable = {error.row for error in parsed.errors if error.column in FIGURE_COLUMNS}
+    this_month = Month.of(today())  # asked once: the time zone's date costs more than the rest of a row's checks
     for row in rows:
         if not row.code:
             continue  # reported as empty
@@ -330,7 +340,7 @@ def _check(parsed, kind, entered_by):
                 f"{KIND_WORDS[PERIOD_CLASSES[indicator.frequency].kind]}, not '{period.label}'",
             ))
         elif kind == READINGS and period is not None:
-            found = reading_errors(indicator, period, row.fields, row.number)
+            found = reading_errors(indicator, period, row.fields, row.number, this_month)
             checked.errors.extend(error for error in found if row.number not in unreadable or error.column == "Period")
     return checked
 
@@ -425,6 +435,8 @@ def _save(checked):
         saved = {(r.indicator.code, r.indicator.period_of(r.period_start)): r
                  for r in Reading.objects.filter(indicator__in=checked.indicators.values()).select_related("indicator")}
         writes = _Writes(Reading, checked.entered_by)
+        now = timezone.now()  # one moment for the whole import
+        entered_by_id = getattr(checked.entered_by, "pk", None)
         for row in rows:
             indicator = checked.indicators[row.code]
             wanted = dict(row.fields)
@@ -433,8 +445,9 @@ def _save(checked):
             existing = saved.get((row.code, row.period))
             if existing is None or any(getattr(existing, name) != value for name, value in wanted.items()):
                 # Who entered it and when, for what changes; an unchanged reading keeps its own.
-                wanted |= {"entered_by": checked.entered_by, "entered_at": timezone.now()}
-            new = Reading(indicator=indicator, period_start=row.period.start)
+                wanted |= {"entered_by_id": entered_by_id, "entered_at": now}
+            # By ids, not objects: a related object's descriptor costs more than the rest of a new reading.
+            new = None if existing is not None else Reading(indicator_id=indicator.pk, period_start=row.period.start)
             if writes.apply(existing, new, wanted, result, row.number, f"Reading of {row.code} for {row.period.name}"):
                 touched.add(indicator.pk)
         writes.write()

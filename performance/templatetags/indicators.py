@@ -2,6 +2,7 @@
 variables: a page has up to 100 rows of nine cells, and Django's template engine spent most of the page's time
 on them (the same reason as actionplans' `action_table`)."""
 
+import functools
 from html import escape
 
 from django import template
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from core.templatetags.rag import badge_html
 
@@ -47,6 +49,67 @@ def indicator_rows(rows, month):
     return mark_safe("".join(indicator_row(row, label, f"{pattern}{row.pk}/") for row in rows))
 
 
+@register.simple_tag
+def period_field(choice):
+    """The month a performance page shows (a selectors.MonthChoice): a select of the months with figures, newest
+    first. A tag rather than a template loop: ten years of figures are 120 options of three lookups each."""
+    if not (choice.months or choice.error):
+        return ""
+    error = choice.error
+    options = "".join(
+        f'<option value="{month.label}"{" selected" if month == choice.month else ""}>{escape(month.name)}</option>'
+        for month in choice.months
+    )
+    message = (
+        f'<p class="govuk-error-message" id="period-error"><span class="govuk-visually-hidden">Error:</span> {escape(error)}</p>'
+        if error else ""
+    )
+    return mark_safe(
+        f'<div class="govuk-form-group{" govuk-form-group--error" if error else ""}">'
+        '<label class="govuk-label govuk-label--s" for="period">Month</label>'
+        '<div class="govuk-hint" id="period-hint">The figures as they stood at the end of that month</div>'
+        f'{message}<select class="govuk-select{" govuk-select--error" if error else ""}" id="period" name="period" '
+        f'aria-describedby="period-hint{" period-error" if error else ""}">{options}</select></div>'
+    )
+
+
+NUMERIC_CELL = '<td class="govuk-table__cell govuk-table__cell--numeric">'
+
+
+@register.simple_tag
+def period_rows(report):
+    """The rows of the indicator page's figures by period (selectors.PeriodRow): a tag, as the dashboard's rows
+    are, for ten years of months."""
+    rated = report.shows_rated_column
+    return mark_safe("".join(
+        f'<tr class="govuk-table__row" data-period="{escape(row.period.label)}">'
+        f'<th scope="row" class="govuk-table__header">{escape(row.period.name)}</th>'
+        f"{NUMERIC_CELL}{escape(row.value_text)}</td>"
+        f"{f'{NUMERIC_CELL}{escape(row.rated_text)}</td>' if rated else ''}"
+        f"{NUMERIC_CELL}{escape(row.target_text)}</td>"
+        f"{NUMERIC_CELL}{escape(row.minimum_standard_text)}</td>"
+        f'<td class="govuk-table__cell">{badge_html(row.rag, True)}</td></tr>'
+        for row in report.periods
+    ))
+
+
+@register.simple_tag
+def reading_rows(report):
+    """The rows of the indicator page's readings (selectors.ReadingRow), drawn as `period_rows` are."""
+    ratio = report.is_ratio
+    provisional = '<strong class="govuk-tag govuk-tag--yellow">Provisional</strong>'
+    return mark_safe("".join(
+        f'<tr class="govuk-table__row" data-period="{escape(row.period.label)}">'
+        f'<th scope="row" class="govuk-table__header">{escape(row.period.name)}</th>'
+        f"{NUMERIC_CELL}{escape(row.value_text)}</td>"
+        + (f"{NUMERIC_CELL}{escape(row.numerator_text)}</td>{NUMERIC_CELL}{escape(row.denominator_text)}</td>"
+           if ratio else "")
+        + f'<td class="govuk-table__cell">{provisional if row.provisional else "No"}</td>'
+        f'<td class="govuk-table__cell app-narrative">{escape(row.note)}</td></tr>'
+        for row in report.readings
+    ))
+
+
 def _input(form, name, indicator, period_name):
     """One figure's label, errors and text box, GOV.UK style."""
     field = form[name]
@@ -69,6 +132,13 @@ def _input(form, name, indicator, period_name):
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _day(day, language):
+    """A day as "6 Dec 2026": the readings of a page were mostly entered on a few days (an import stamps them all
+    alike), and Django's date formatting looks its words up in the translations each time."""
+    return date_format(day, "j M Y")
+
+
 @register.simple_tag
 def reading_row(form):
     """One indicator's row of the data entry page (entry.ReadingForm): a tag, as the dashboard's rows are, for a
@@ -79,7 +149,7 @@ def reading_row(form):
         entered = "; nothing entered yet"
     else:
         who = reading.entered_by.get_full_name() or reading.entered_by.username if reading.entered_by else ""
-        entered = f"; last entered {date_format(timezone.localtime(reading.entered_at), 'j M Y')}{f' by {who}' if who else ''}"
+        entered = f"; last entered {_day(timezone.localtime(reading.entered_at).date(), get_language())}{f' by {who}' if who else ''}"
     unit_owner = f"; {indicator.unit_owner}" if indicator.unit_owner_id else ""
     about = f"{indicator.get_unit_display()}, {indicator.get_polarity_display().lower()}{unit_owner}{entered}"
     figures = "".join(_input(form, name, indicator, period_name) for name in ("value", "numerator", "denominator")

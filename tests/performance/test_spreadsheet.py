@@ -795,3 +795,17 @@ def test_a_dry_run_and_an_unchanged_file_work_out_no_figures(db, monkeypatch):
     run(READINGS, {})  # the same reading again: nothing to work out
     run(READINGS, {}, {"Period": "2013-08", "Value": "26"})
     assert len(calls) == 2 and all(len(touched) == 1 for touched in calls)
+
+
+@pytest.mark.parametrize("text", ['She said "no", then left', "Two lines\nof note", "\\N", "\\.", ""])
+def test_a_note_is_saved_exactly_as_written(ni130, text):
+    # New readings go in without the ORM (core.bulk: COPY on PostgreSQL, where quotes, commas, line breaks,
+    # an empty text and a NULL must stay apart).
+    run(READINGS, {"Code": "NI 130", "Period": "2013-09", "Value": "27", "Note": text})
+    reading = Reading.objects.get()
+    record = reading.history.get()
+    assert (reading.note, reading.numerator, record.note) == (text, None, text)
+    assert (record.id, record.history_type, record.indicator_id, record.period_start) == (
+        reading.id, "+", reading.indicator_id, reading.period_start
+    )
+    assert record.history_date == reading.entered_at
