@@ -249,13 +249,13 @@ class ActionQuerySet(models.QuerySet):
         )
 
     @staticmethod
-    def _state_counts(closing=True):
+    def _state_counts():
         counts = {f"{colour}_count": Count("pk", filter=Q(rag_colour=colour)) for colour in COLOUR_ORDER}
-        if closing:  # what the business plan scheme's roll-up needs (seed 001, 5.3)
-            counts |= {
-                f"{status}_count": Count("pk", filter=Q(current_status=status))
-                for status in (rag.COMPLETED, rag.CANCELLED, rag.DELAYED)
-            }
+        # What the business plan scheme's roll-up needs (seed 001, 5.3).
+        counts |= {
+            f"{status}_count": Count("pk", filter=Q(current_status=status))
+            for status in (rag.COMPLETED, rag.CANCELLED, rag.DELAYED)
+        }
         counts["overdue_count"] = Count("pk", filter=Q(overdue=True))
         counts["update_overdue_count"] = Count("pk", filter=Q(update_overdue=True))
         counts["needs_due_date_count"] = Count("pk", filter=Q(needs_due_date=True))
@@ -274,12 +274,12 @@ class ActionQuerySet(models.QuerySet):
         own = self.filter(unit__isnull=False)
         if not own.order_by().exists():
             return {}
-        moving = {}
-        for name, counted in self._state_counts().items():
+        counts, moving = self._state_counts(), {}
+        for name, counted in counts.items():
             moving[f"{name}_in"] = Count("pk", filter=counted.filter & Q(unit_id__in=unit_ids))
             moving[f"{name}_out"] = Count("pk", filter=counted.filter & Q(plan__unit_id__in=unit_ids))
         row = own.order_by().aggregate(**moving)
-        return {name: row[f"{name}_in"] - row[f"{name}_out"] for name in self._state_counts()}
+        return {name: row[f"{name}_in"] - row[f"{name}_out"] for name in counts}
 
     def soonest_due_first(self):
         """By due date, undated last, then by plan and number (the actions list): the order of an

@@ -86,7 +86,7 @@ def action_list(request):
     actions = (action_filter.qs if action_filter.is_valid() else Action.objects.none()).soonest_due_first()
     if request.GET.get("format"):
         return spreadsheet_download(request, lambda file_format: list_export.export_actions(selectors.list_rows(actions), file_format))
-    # The page's ids alone are sorted and sliced; rows_for reads those actions in full.
+    # The page's ids alone are sorted and sliced; rows_for_pages reads those actions in full.
     page, query = _page(request, actions.values_list("pk", flat=True), ACTIONS_PER_PAGE)
     download = request.GET.copy()
     download.pop("page", None)
