@@ -1,8 +1,6 @@
 from datetime import date
 
 from crispy_forms_gds.fields import DateInputField
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -59,7 +57,7 @@ class ProgressUpdateForm(VersionedForm):
     )
     narrative = forms.CharField(
         label="What progress has been made?",
-        widget=forms.Textarea(attrs={"rows": 5}),
+        widget=forms.Textarea,
         max_length=NARRATIVE_MAX,
         error_messages={
             "required": "Enter what progress has been made",
@@ -85,15 +83,6 @@ class ProgressUpdateForm(VersionedForm):
         self.fields["date"].error_messages.update(
             required="Enter the date of this update", incomplete="Enter the date of this update"
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field("date"),
-            Field.textarea("narrative", label_size=Size.SMALL),
-            *([] if completed else [Field.radios("status", legend_size=Size.SMALL, small=True)]),
-            Field("version"),
-            Field("seen_update_id"),
-        )
 
     def clean_date(self):
         day = self.cleaned_data.get("date")
@@ -112,7 +101,7 @@ class ProposeCompletionForm(VersionedForm):
     narrative = forms.CharField(
         label="Evidence that the action is complete (optional)",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea,
         max_length=NARRATIVE_MAX,
         error_messages={"max_length": f"Evidence must be {NARRATIVE_MAX:,} characters or fewer"},
     )
@@ -122,14 +111,6 @@ class ProposeCompletionForm(VersionedForm):
         self.action = action
         self.fields["finished_on"].error_messages.update(
             required="Enter the date the work was finished", incomplete="Enter the date the work was finished"
-        )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field("finished_on"),
-            Field.textarea("narrative", label_size=Size.SMALL),
-            Field("version"),
-            Field("seen_update_id"),
         )
 
     def clean_finished_on(self):
@@ -156,9 +137,6 @@ class MilestoneDoneForm(forms.Form):
         self.fields["completed_on"].error_messages.update(
             required="Enter the date the milestone was done", incomplete="Enter the date the milestone was done"
         )
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(Field("completed_on"))
 
     def clean_completed_on(self):
         day = self.cleaned_data.get("completed_on")
@@ -181,21 +159,13 @@ class SignOffForm(VersionedForm):
         label="Comment",
         help_text="Required when you return it: say what is still needed",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea,
         max_length=NARRATIVE_MAX,
         error_messages={"max_length": f"Comment must be {NARRATIVE_MAX:,} characters or fewer"},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = Layout(
-            Field.radios("decision", legend_size=Size.SMALL, small=True),
-            Field.textarea("comment", label_size=Size.SMALL),
-            Field("version"),
-            Field("seen_update_id"),
-        )
 
     def clean(self):
         cleaned = super().clean()
