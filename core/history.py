@@ -2,14 +2,16 @@
 
 Each app says which objects' histories make up a page (`actionplans/history.py`);
 this module turns django-simple-history records into `Change` rows with a fixed
-number of queries: one per history table, one for the users, one per
-many-to-many field, however many records there are.
+number of queries: one per history table (its users joined) and one per
+many-to-many field, however many records there are, each compiled to SQL once.
 """
 
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.db import models
+
+from .queries import Compiled
 
 
 @dataclass(frozen=True)
@@ -28,11 +30,11 @@ class Change:
 SKIPPED = ["sort_key", "updated_at", "created_at", "version", "due_date", "timescale_kind", "name_key"]
 
 
-def who(record):
-    user = record.history_user
-    if user is None:
+def who(first_name, last_name, username):
+    """Who made a change, from the user joined to a history record (all None: no user)."""
+    if username is None:
         return "System (import or command)"
-    return user.get_full_name() or user.get_username()
+    return f"{first_name} {last_name}".strip() or username
 
 
 def verbose_name(model, name):
@@ -50,13 +52,53 @@ def display(value):
     return str(value)
 
 
-def records_by_object(history_model, **filters):
-    """{object id: [its history records, oldest first]} in one query (the users joined)."""
-    by_object = {}
-    records = history_model.objects.filter(**filters).select_related("history_user").order_by("history_date", "history_id")
-    for record in records:
-        by_object.setdefault(record.id, []).append(record)
-    return by_object
+@dataclass(frozen=True)
+class Record:
+    """One history record of an object: who saved it, when, how, and its tracked fields' values (a foreign key's as its id)."""
+
+    history_id: int
+    when: datetime
+    kind: str  # "+" created, "~" changed, "-" deleted
+    who: str
+    id: int
+    values: dict
+
+
+_RECORD_COLUMNS = [
+    "history_id", "history_date", "history_type",
+    "history_user__first_name", "history_user__last_name", "history_user__username", "id",
+]
+
+
+def tracked_fields(model):
+    """The names of the fields django-simple-history keeps of `model` that a person can edit (as its `diff_against`)."""
+    return sorted(
+        field.name for field in model.history.model.tracked_fields
+        if field.editable and not field.many_to_many
+    )
+
+
+class Records:
+    """The history records of the objects of `model` that one value picks, {object id: records oldest first},
+    in one query compiled once (core.queries). `picked(value)` is the filter: a Q, or a dict of lookups."""
+
+    def __init__(self, model, picked):
+        self.fields = tracked_fields(model)
+        history = model.history.model
+
+        def build(value):
+            lookups = picked(value)
+            queryset = history.objects.filter(**lookups) if isinstance(lookups, dict) else history.objects.filter(lookups)
+            return queryset.order_by("history_date", "history_id").values_list(*_RECORD_COLUMNS, *self.fields)
+
+        self.query = Compiled(build)
+
+    def by_object(self, value):
+        by_object = {}
+        for history_id, when, kind, first_name, last_name, username, pk, *values in self.query.rows(value):
+            record = Record(history_id, when, kind, who(first_name, last_name, username), pk, dict(zip(self.fields, values)))
+            by_object.setdefault(pk, []).append(record)
+        return by_object
 
 
 def m2m_history_model(model, field):
@@ -65,18 +107,21 @@ def m2m_history_model(model, field):
     return next(rel.related_model for rel in model.history.model._meta.related_objects if rel.related_model._meta.model_name == name)
 
 
-def m2m_snapshots(model, field, records):
-    """{history id: ids of the related objects} of a many-to-many field of `model` at each record, in one query.
+class Snapshots:
+    """{history id: ids of the related objects} of a many-to-many `field` of one object of `model` at each of its
+    history records, in one query compiled once. django-simple-history keeps, for each history record, a copy
+    of the field's through rows."""
 
-    django-simple-history keeps, for each history record, a copy of the field's through rows.
-    """
-    through = m2m_history_model(model, field)
-    target = model._meta.get_field(field).m2m_reverse_field_name()
-    ids = [record.history_id for record in records]
-    snapshots = {history_id: [] for history_id in ids}
-    for history_id, related_id in through.objects.filter(history_id__in=ids).values_list("history_id", f"{target}_id"):
-        snapshots[history_id].append(related_id)
-    return snapshots
+    def __init__(self, model, field):
+        through = m2m_history_model(model, field)
+        target = f"{model._meta.get_field(field).m2m_reverse_field_name()}_id"
+        self.query = Compiled(lambda pk: through.objects.filter(history__id=pk).values_list("history_id", target))
+
+    def of(self, pk):
+        snapshots = {}
+        for history_id, related_id in self.query.rows(pk):
+            snapshots.setdefault(history_id, []).append(related_id)
+        return snapshots
 
 
 def labelled(snapshots, label_of):
@@ -85,43 +130,36 @@ def labelled(snapshots, label_of):
 
 
 def changes_of(records, model, label, skip=SKIPPED, m2m=None):
-    """Changes between consecutive history records of one object; records oldest first.
+    """Changes between consecutive history records (`Records`) of one object; records oldest first.
 
-    `m2m`: {field name: {history id: labels}} from `m2m_snapshots`, so that
-    many-to-many fields are compared without a query per record.
+    `m2m`: {field name: {history id: labels}} from `Snapshots` and `labelled`, so that
+    many-to-many fields are compared without a query per record. A record's fields are
+    compared in the order of their names, as django-simple-history's `diff_against` does.
     """
     m2m = m2m or {}
     changes = []
     previous = None
     for record in records:
-        if record.history_type == "+":
-            changes.append(Change(record.history_date, who(record), f"{label} created"))
-        elif record.history_type == "-":
-            changes.append(Change(record.history_date, who(record), f"{label} deleted"))
+        if record.kind == "+":
+            changes.append(Change(record.when, record.who, f"{label} created"))
+        elif record.kind == "-":
+            changes.append(Change(record.when, record.who, f"{label} deleted"))
         elif previous is not None:
-            delta = record.diff_against(previous, excluded_fields=[*skip, *m2m])
-            for change in delta.changes:
-                field = model._meta.get_field(change.field)
+            for name, new in record.values.items():
+                old = previous.values[name]
+                if old == new or name in skip:
+                    continue
+                field = model._meta.get_field(name)
                 if isinstance(field, models.ForeignKey):
                     changes.append(
-                        Change(
-                            record.history_date, who(record), label, verbose_name(model, change.field),
-                            change.old, change.new, related_model=field.related_model,
-                        )
+                        Change(record.when, record.who, label, verbose_name(model, name), old, new, related_model=field.related_model)
                     )
-                    continue
-                changes.append(
-                    Change(
-                        record.history_date, who(record), label, verbose_name(model, change.field),
-                        display(change.old), display(change.new),
-                    )
-                )
+                else:
+                    changes.append(Change(record.when, record.who, label, verbose_name(model, name), display(old), display(new)))
             for field, snapshots in m2m.items():
                 old, new = snapshots.get(previous.history_id, []), snapshots.get(record.history_id, [])
                 if old != new:
-                    changes.append(
-                        Change(record.history_date, who(record), label, verbose_name(model, field), display(old), display(new))
-                    )
+                    changes.append(Change(record.when, record.who, label, verbose_name(model, field), display(old), display(new)))
         previous = record
     return changes
 

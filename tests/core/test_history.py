@@ -1,7 +1,6 @@
 """The general half of the change-history display (core.history): how values and people are written."""
 
 import datetime
-from types import SimpleNamespace
 
 import pytest
 
@@ -28,18 +27,24 @@ def test_display(value, shown):
     assert display(value) == shown
 
 
-@pytest.mark.django_db
 @pytest.mark.parametrize(
-    "first_name, last_name, shown",
-    [("Olivia", "Officer", "Olivia Officer"), ("", "", "olivia")],
+    "first_name, last_name, username, shown",
+    [
+        ("Olivia", "Officer", "olivia", "Olivia Officer"),
+        ("Olivia", "", "olivia", "Olivia"),
+        ("", "", "olivia", "olivia"),
+        # No user joined to the record: an import or a command made the change.
+        (None, None, None, "System (import or command)"),
+    ],
 )
-def test_who_is_the_full_name_or_else_the_username(first_name, last_name, shown):
-    user = UserFactory(username="olivia", first_name=first_name, last_name=last_name)
-    assert who(SimpleNamespace(history_user=user)) == shown
+def test_who_is_the_full_name_or_else_the_username(first_name, last_name, username, shown):
+    assert who(first_name, last_name, username) == shown
 
 
-def test_a_change_with_no_user_was_made_by_the_system():
-    assert who(SimpleNamespace(history_user=None)) == "System (import or command)"
+@pytest.mark.django_db
+def test_who_agrees_with_djangos_full_name():
+    user = UserFactory(username="olivia", first_name="Olivia", last_name="Officer")
+    assert who(user.first_name, user.last_name, user.username) == user.get_full_name()
 
 
 @pytest.mark.parametrize(
