@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 
 from core.models import OrganisationUnit
 from core.periods import today
+from core.queries import Compiled
 from core.rag import Rag
 
 from . import asat, rag, timescales
@@ -670,3 +671,14 @@ def business_plan_monitoring(on=None):
         totals=line(None, "Directorate totals", "Directorate totals", sum(row.priorities for row in every), summed),
         unowned=unowned_row,
     )
+
+
+# On every action page, so compiled once (core.queries). By number alone: they are the same plan's, and
+# the default order (by plan title) led SQLite to read every action of every plan to find them.
+_REFERRING = Compiled(lambda pk: Action.objects.filter(cross_reference_id=pk).order_by("sort_key").values_list("pk", "number"))
+Referring = namedtuple("Referring", "pk number")
+
+
+def referring_actions(action):
+    """The actions that say "see action N" of this one, in plan order."""
+    return [Referring(*row) for row in _REFERRING.rows(action.pk)]

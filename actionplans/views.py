@@ -201,9 +201,6 @@ def _action_for_page(pk):
     return get_object_or_404(
         Action.objects.with_rag_inputs().prefetch_related(
             Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")),
-            # By number alone: they are the same plan's, and the default order (by plan title) led SQLite to
-            # read every action of every plan to find them.
-            Prefetch("referenced_by", queryset=Action.objects.order_by("sort_key").only("pk", "number", "cross_reference_id")),
         ),
         pk=pk,
     )
@@ -256,6 +253,7 @@ def _render_action(request, action, status=200, **forms):
         "updates": list(reversed(list(action.progress_updates.all()))),
         "milestones": list(action.milestones.all()),
         "changes": action_changes(action),
+        "referring": selectors.referring_actions(action),
         "can_update": can_update,
         "can_sign_off": can_sign_off,
         "today": day,

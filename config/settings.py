@@ -151,7 +151,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # is checked, and counts the failures (core/signin.py draws the page that says so).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "core.signin.UserBackend",  # Django's ModelBackend, loading the user's profile with them
 ]
 
 LOGIN_URL = "login"

@@ -143,7 +143,7 @@ def test_query_count_does_not_grow(client, mandy, division, lead, plan_of, queri
     large = plan_of(LARGE, division, lead, "Large")
     assert queries_of(reverse("plan_detail", args=[large.pk]) + query) == small
     # 17: the plan's reports published for meetings and whether the person may publish are two of them.
-    with django_assert_max_num_queries(17):
+    with django_assert_max_num_queries(16):
         client.get(reverse("plan_detail", args=[large.pk]) + query)
 
 

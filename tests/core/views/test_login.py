@@ -61,3 +61,31 @@ def test_admin_is_for_staff_only(client, olivia, ada):
     assert client.get("/admin/").status_code == 302
     client.force_login(ada)
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_signed_in_user_comes_with_their_profile_in_one_query(client, olivia, django_assert_num_queries):
+    """core.signin.UserBackend: the user and their profile and unit are one query, the session another."""
+    from django.contrib.auth import SESSION_KEY, get_user
+    from core import roles
+
+    client.post(reverse("login"), {"username": "olivia", "password": PASSWORD})
+    assert client.session["_auth_user_backend"] == "core.signin.UserBackend"
+    request = client.get(reverse("login")).wsgi_request  # a request carrying the session
+    with django_assert_num_queries(2):
+        user = get_user(request)
+        assert str(user.pk) == client.session[SESSION_KEY]
+        assert roles.profile_of(user).unit.name == olivia.profile.unit.name
+        assert not roles.is_manager(user)
+
+
+def test_an_account_with_no_profile_and_a_switched_off_one(client, ada, olivia):
+    from core import roles
+    from core.signin import UserBackend
+
+    backend = UserBackend()
+    admin = backend.get_user(ada.pk)
+    assert admin == ada and roles.profile_of(admin) is None and roles.is_admin(admin)
+    olivia.is_active = False
+    olivia.save()
+    assert backend.get_user(olivia.pk) is None
+    assert backend.get_user(0) is None

@@ -73,10 +73,10 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_quarters(client, team,
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
-# Session, user, profile, units below the user's, their teams, the quarters with figures, the quarter's figures and
+# Session, user with their profile, units below the user's, their teams, the quarters with figures, the quarter's figures and
 # counts, the categories, training, measures, stored figures and readings (the menu's answer was worked out at
 # sign-in).
-REPORT_QUERIES = 13
+REPORT_QUERIES = 12
 
 
 # --- The report as a committee document: Word and PDF ---------------------------------------------------------
