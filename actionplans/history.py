@@ -5,17 +5,16 @@ which histories make up the page, with a fixed number of queries, each compiled 
 from django.db.models import Q
 from django.utils.text import Truncator
 
-from core.history import SKIPPED, Records, Snapshots, changes_of, labelled, named, newest_first
+from core.history import SKIPPED, Records, changes_of, labelled, m2m_history_model, named, newest_first
 
 from .models import Action, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
-ACTION_RECORDS = Records(Action, lambda pk: {"id": pk})
-LEAD_SNAPSHOTS = Snapshots(Action, "leads")
+ACTION_RECORDS = Records(Action, lambda pk: {"id": pk}, m2m="leads")
 # Every lead the action has or ever had, deleted ones too: their own histories give their names.
 LEAD_RECORDS = Records(
     Lead,
     lambda action_pk: Q(id__in=Action.leads.through.objects.filter(action_id=action_pk).values("lead_id"))
-    | Q(id__in=LEAD_SNAPSHOTS.query.build(action_pk).values("lead_id")),
+    | Q(id__in=m2m_history_model(Action, "leads").objects.filter(history__id=action_pk).values("lead_id")),
 )
 MILESTONE_RECORDS = Records(Milestone, lambda action_pk: {"action_id": action_pk})
 PROGRESS_RECORDS = Records(ProgressUpdate, lambda action_pk: {"action_id": action_pk})
@@ -26,12 +25,10 @@ PLAN_RECORDS = Records(Plan, lambda pk: {"id": pk})
 def action_changes(action):
     """Every recorded change to the action and what surrounds it, newest first."""
     changes = []
-    action_records = ACTION_RECORDS.by_object(action.pk)
-    snapshots = LEAD_SNAPSHOTS.of(action.pk)
     lead_records = LEAD_RECORDS.by_object(action.pk)
     lead_names = {pk: records[-1].values["name"] for pk, records in lead_records.items()}
-    leads = labelled(snapshots, lambda pk: lead_names.get(pk, f"lead {pk}"))
-    for records in action_records.values():
+    for records in ACTION_RECORDS.by_object(action.pk).values():
+        leads = labelled(records, lambda pk: lead_names.get(pk, f"lead {pk}"))
         changes += changes_of(records, Action, f"Action {action.number}", m2m={"leads": leads})
     for records in MILESTONE_RECORDS.by_object(action.pk).values():
         activity = Truncator(records[-1].values["activity"]).words(8)  # whole words: never "Agree the proced"

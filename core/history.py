@@ -54,7 +54,8 @@ def display(value):
 
 @dataclass(frozen=True)
 class Record:
-    """One history record of an object: who saved it, when, how, and its tracked fields' values (a foreign key's as its id)."""
+    """One history record of an object: who saved it, when, how, and its tracked fields' values (a foreign key's
+    as its id); `related`: the ids a many-to-many field held then, when `Records` was asked for one."""
 
     history_id: int
     when: datetime
@@ -62,6 +63,7 @@ class Record:
     who: str
     id: int
     values: dict
+    related: tuple = ()
 
 
 _RECORD_COLUMNS = [
@@ -78,61 +80,62 @@ def tracked_fields(model):
     )
 
 
-class Records:
-    """The history records of the objects of `model` that one value picks, {object id: records oldest first},
-    in one query compiled once (core.queries). `picked(value)` is the filter: a Q, or a dict of lookups."""
-
-    def __init__(self, model, picked):
-        self.fields = tracked_fields(model)
-        history = model.history.model
-
-        def build(value):
-            lookups = picked(value)
-            queryset = history.objects.filter(**lookups) if isinstance(lookups, dict) else history.objects.filter(lookups)
-            return queryset.order_by("history_date", "history_id").values_list(*_RECORD_COLUMNS, *self.fields)
-
-        self.query = Compiled(build)
-
-    def by_object(self, value):
-        by_object = {}
-        for history_id, when, kind, first_name, last_name, username, pk, *values in self.query.rows(value):
-            record = Record(history_id, when, kind, who(first_name, last_name, username), pk, dict(zip(self.fields, values)))
-            by_object.setdefault(pk, []).append(record)
-        return by_object
-
-
 def m2m_history_model(model, field):
     """The table where django-simple-history copies `field`'s through rows for each history record."""
     name = f"{model.history.model.__name__}_{field}".lower()
     return next(rel.related_model for rel in model.history.model._meta.related_objects if rel.related_model._meta.model_name == name)
 
 
-class Snapshots:
-    """{history id: ids of the related objects} of a many-to-many `field` of one object of `model` at each of its
-    history records, in one query compiled once. django-simple-history keeps, for each history record, a copy
-    of the field's through rows."""
+class Records:
+    """The history records of the objects of `model` that one value picks, {object id: records oldest first},
+    in one query compiled once (core.queries). `picked(value)` is the filter: a Q, or a dict of lookups.
 
-    def __init__(self, model, field):
-        through = m2m_history_model(model, field)
-        target = f"{model._meta.get_field(field).m2m_reverse_field_name()}_id"
-        self.query = Compiled(lambda pk: through.objects.filter(history__id=pk).values_list("history_id", target))
+    With `m2m`, a many-to-many field's name, each record also holds the ids the field held then: django-simple-history
+    copies the field's through rows for each record, and they are joined in (a row per id, put back together here).
+    """
 
-    def of(self, pk):
-        snapshots = {}
-        for history_id, related_id in self.query.rows(pk):
-            snapshots.setdefault(history_id, []).append(related_id)
-        return snapshots
+    def __init__(self, model, picked, m2m=None):
+        self.fields = tracked_fields(model)
+        history = model.history.model
+        related = []
+        if m2m:
+            through = m2m_history_model(model, m2m)
+            target = model._meta.get_field(m2m).m2m_reverse_field_name()
+            related = [f"{through._meta.get_field('history').related_query_name()}__{target}"]
+        self.m2m = m2m
+
+        def build(value):
+            lookups = picked(value)
+            queryset = history.objects.filter(**lookups) if isinstance(lookups, dict) else history.objects.filter(lookups)
+            return queryset.order_by("history_date", "history_id").values_list(*_RECORD_COLUMNS, *related, *self.fields)
+
+        self.query = Compiled(build)
+
+    def by_object(self, value):
+        by_object = {}
+        previous = None
+        for history_id, when, kind, first_name, last_name, username, pk, *values in self.query.rows(value):
+            related = ()
+            if self.m2m:
+                related_id, *values = values
+                if previous is not None and previous.history_id == history_id:  # the same record, its next id
+                    by_object[pk][-1] = previous = replace(previous, related=(*previous.related, related_id))
+                    continue
+                related = () if related_id is None else (related_id,)
+            previous = Record(history_id, when, kind, who(first_name, last_name, username), pk, dict(zip(self.fields, values)), related)
+            by_object.setdefault(pk, []).append(previous)
+        return by_object
 
 
-def labelled(snapshots, label_of):
-    """Snapshots of ids as sorted labels, ready for `changes_of`."""
-    return {history_id: sorted(label_of(pk) for pk in pks) for history_id, pks in snapshots.items()}
+def labelled(records, label_of):
+    """{history id: the sorted labels of the ids a record's many-to-many field held}, ready for `changes_of`."""
+    return {record.history_id: sorted(label_of(pk) for pk in record.related) for record in records}
 
 
 def changes_of(records, model, label, skip=SKIPPED, m2m=None):
     """Changes between consecutive history records (`Records`) of one object; records oldest first.
 
-    `m2m`: {field name: {history id: labels}} from `Snapshots` and `labelled`, so that
+    `m2m`: {field name: {history id: labels}} from `labelled`, so that
     many-to-many fields are compared without a query per record. A record's fields are
     compared in the order of their names, as django-simple-history's `diff_against` does.
     """
