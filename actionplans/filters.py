@@ -4,14 +4,15 @@ and paginate in the database."""
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
 from core.asat import EARLIEST, LATEST
 from core.models import OrganisationUnit
 from core.rag import COLOUR_CHOICES
 
-from .models import Action, Lead, Plan, Recommendation
-from .rag import CANCELLED, DELAYED, ON_COURSE, STATUS_LABELS
+from .models import Action, ActionTally, Lead, Plan, Recommendation
+from .rag import CANCELLED, COMPLETED, DELAYED, ON_COURSE, STATUS_LABELS
 
 # Statuses asked for together: the business plan dashboard's columns (seed 001, 5.3) link to them. Its
 # "on course" counts every action neither completed nor delayed or cancelled, those with no status too.
@@ -178,6 +179,32 @@ class ActionFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return search_actions(queryset, value)
+
+    # The filters on a plan's own fields, which a sum over its tally can follow.
+    PLAN_FILTERS = {"plan": "plan", "source": "plan__source"}
+
+    def tallied_count(self):
+        """How many actions the list holds, from the plans' stored counts (ActionTally) when the filters in use
+        are one stored state the tallies count (a colour, a closing status, overdue, update overdue, needing a
+        due date) and the plan's own fields; else None, and the list counts its actions. "Red" matched 16,000
+        of a county's 30,000 actions, counted on every page of the list."""
+        if not self.form.is_valid():
+            return None
+        used = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", False)}
+        states = {name: value for name, value in used.items() if name not in self.PLAN_FILTERS}
+        if len(states) != 1:
+            return None
+        [(name, value)] = states.items()
+        if name == "rag":
+            column = f"{value}_count"
+        elif name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
+            column = f"{value}_count"
+        elif name in ("overdue", "update_overdue", "needs_due_date"):
+            column = f"{name}_count"
+        else:
+            return None
+        tallies = ActionTally.objects.filter(**{self.PLAN_FILTERS[name]: value for name, value in used.items() if name in self.PLAN_FILTERS})
+        return tallies.aggregate(total=Coalesce(Sum(column), 0))["total"]
 
     def applied(self):
         """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""

@@ -48,8 +48,17 @@ def _as_at(request):
         return None, f"{error} (you entered “{shown}”)"
 
 
-def _page(request, items, per_page):
-    page = Paginator(items, per_page).get_page(request.GET.get("page"))
+class _CountedPaginator(Paginator):
+    """A paginator told how many items there are (from stored counts) rather than counting them."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property: this is its answer
+
+
+def _page(request, items, per_page, count=None):
+    paginator = Paginator(items, per_page) if count is None else _CountedPaginator(items, per_page, count)
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return page, query.urlencode()
@@ -87,7 +96,7 @@ def action_list(request):
     if request.GET.get("format"):
         return spreadsheet_download(request, lambda file_format: list_export.export_actions(selectors.list_rows(actions), file_format))
     # The page's ids alone are sorted and sliced; rows_for_pages reads those actions in full.
-    page, query = _page(request, actions.values_list("pk", flat=True), ACTIONS_PER_PAGE)
+    page, query = _page(request, actions.values_list("pk", flat=True), ACTIONS_PER_PAGE, action_filter.tallied_count())
     download = request.GET.copy()
     download.pop("page", None)
     context = {
