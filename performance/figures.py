@@ -450,6 +450,35 @@ def figures_for(spec, series, targets_by_year, month, memo=None):
     )
 
 
+TREND_MONTHS = 12
+
+
+@functools.lru_cache(maxsize=4096)
+def trend_months(frequency, month, months=TREND_MONTHS):
+    """The `months` months to `month` (the first days), grouped by the period of `frequency` answering for them,
+    oldest period first: a trend has one point a group. A quarterly indicator answers three months with the same
+    quarter, so its 12 months have 4 or 5 points, an annual one's 1 or 2."""
+    grouped = {}
+    for back in range(months - 1, -1, -1):
+        each = month.shift(-back)
+        grouped.setdefault(period_for(frequency, each), []).append(each.start)
+    return tuple(tuple(grouped[period]) for period in sorted(grouped))
+
+
+def trend(rated_by_month, frequency, month):
+    """The rated figure of each period answering in the 12 months to `month`, oldest first (a dashboard's
+    sparkline): `rated_by_month` maps a month's first day to the rated figure stored for it. A period's point is
+    that of the last of its months with a figure; None where none of them has one (a gap)."""
+    points = []
+    for group in trend_months(frequency, month):
+        point = None
+        for each in group:
+            if each in rated_by_month:
+                point = rated_by_month[each]
+        points.append(point)
+    return tuple(points)
+
+
 def _figure(spec, series, period, which, memo):
     key = (which, period)
     if key not in memo:

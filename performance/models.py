@@ -1,6 +1,7 @@
 """Performance indicators, their targets and readings, comparator councils' figures, and the figures
 stored for each indicator and month (`state.py` keeps them; `figures.py` is the rule)."""
 
+import json
 from decimal import Decimal
 
 from django.conf import settings
@@ -33,6 +34,25 @@ def stored_figure(number):
     if number is None or number.as_tuple().exponent >= STORED_EXPONENT:
         return number
     return number.quantize(STORED_PLACES)
+
+
+def trend_text(points):
+    """A trend (figures or None, oldest first) as `Figure.trend` keeps it: a JSON list of numbers and nulls,
+    each number as written, never in exponent form ("[24.5,null,2400]")."""
+    return "[" + ",".join(map(trend_point_text, points)) + "]"
+
+
+def trend_point_text(number):
+    """One figure of a `trend_text`: "null" for None."""
+    if number is None:
+        return "null"
+    # normalize() drops the padding zeros of a stored figure (2400.000000) but writes 2400 as 2.4E+3: {:f} writes it out.
+    return f"{number.normalize():f}"
+
+
+def trend_points(text):
+    """The figures of a `trend_text`, as Decimals exactly as written; () for an empty text."""
+    return tuple(json.loads(text, parse_float=Decimal, parse_int=Decimal)) if text else ()
 
 
 def period_of(frequency, start):
@@ -299,6 +319,11 @@ class Figure(models.Model):
     direction = models.CharField(max_length=10, blank=True)
     last_year_value = models.DecimalField(**FIGURE)
     direction_on_last_year = models.CharField(max_length=10, blank=True)
+    trend = models.TextField(
+        blank=True,
+        help_text="The rated figure of each period answering in the 12 months to the month, oldest first, null for a "
+        "gap (figures.trend; trend_text): the dashboard's sparkline, read with the row rather than from 12 months",
+    )
 
     class Meta:
         ordering = ["indicator", "month"]

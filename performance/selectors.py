@@ -4,7 +4,7 @@ page, and the counts on a manager's home page.
 Everything reads the stored figures (`state.py` keeps one `Figure` row per indicator and month), so
 each read is a fixed number of queries whatever the number of indicators and readings: the
 dashboard joins each indicator to its figure of the month (a FilteredRelation), counts and pages in
-SQL, and reads the sparklines of the page's indicators in one more query.
+SQL, and draws each sparkline from the trend stored with that figure.
 
 Who sees which indicators (`visible_indicators`), kept simple on purpose:
 - admins see every indicator;
@@ -27,14 +27,13 @@ from django.urls import reverse
 
 from core import roles
 from core.models import OrganisationUnit
-from core.periods import FinancialYear, Month, months_elapsed_in_financial_year, parse_period, period_for
+from core.periods import FinancialYear, Month, months_elapsed_in_financial_year, parse_period
 from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
 
 from . import charts, figures, state
-from .models import Benchmark, Figure, Indicator, Reading, Target, period_of
+from .models import Benchmark, Figure, Indicator, Reading, Target, period_of, trend_points
 
 INDICATORS_PER_PAGE = 100
-TREND_MONTHS = 12
 # The colours an indicator can have (seed 001, 4.3), worst first as committee papers list them; no Blue.
 INDICATOR_COLOURS = (RED, AMBER, GREEN, GREY)
 RATED_FIGURE_LABELS = {figures.VALUE: "value", figures.YTD: "YTD", figures.ROLLING12: "rolling 12"}
@@ -313,7 +312,7 @@ def rag_counts(indicators, month):
 ROW_FIELDS = (
     "pk", "code", "name", "unit", "decimal_places", "polarity", "frequency", "aggregation", "rated_figure", "domain",
     "at__period_start", "at__value", "at__rated_value", "at__target", "at__minimum_standard", "at__rag_colour",
-    "at__rag_reason", "at__direction", "at__direction_on_last_year", "colour",
+    "at__rag_reason", "at__direction", "at__direction_on_last_year", "at__trend", "colour",
 )
 
 
@@ -338,9 +337,8 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     current = paginator.get_page(page)
     values = list(current.object_list)
     ids = [row["pk"] for row in values]
-    trends = _trends(values, month)
     annual = _annual_targets(ids, _years_of(values))
-    rows = [_row(values_row, month, trends.get(values_row["pk"], ()), annual) for values_row in values]
+    rows = [_row(values_row, month, _trend(values_row, month), annual) for values_row in values]
     groups = []
     for row in rows:
         name = row.domain or NO_DOMAIN
@@ -354,12 +352,11 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
 
 
 def report_rows(indicators, month):
-    """Every row of `indicators` at `month` in the dashboard's order, unpaged, for the committee report: three
-    queries (the rows with their figures, the sparklines, the annual targets) whatever their number."""
+    """Every row of `indicators` at `month` in the dashboard's order, unpaged, for the committee report: two
+    queries (the rows with their figures and trends, the annual targets) whatever their number."""
     values = list(with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS))
-    trends = _trends(values, month)
     annual = _annual_targets([row["pk"] for row in values], _years_of(values))
-    return [_row(row, month, trends.get(row["pk"], ()), annual) for row in values]
+    return [_row(row, month, _trend(row, month), annual) for row in values]
 
 
 class CountedPaginator(Paginator):
@@ -370,40 +367,12 @@ class CountedPaginator(Paginator):
         self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its cached value
 
 
-def _trends(values, month):
-    """{indicator id: the rated figure of each period answering in the 12 months to `month`}, in one query.
-
-    One point a period: a quarterly indicator answers three months with the same quarter, so its line
-    has 4 points, an annual one 1. A month with no stored figure is a gap (None)."""
-    first = month.shift(1 - TREND_MONTHS)
-    stored = {}
-    # No ORDER BY: Figure's default ordering would join every row to its indicator to sort by it.
-    for indicator_id, figure_month, rated_value in Figure.objects.filter(
-        indicator_id__in=[row["pk"] for row in values], month__gte=first.start, month__lte=month.start
-    ).order_by().values_list("indicator_id", "month", "rated_value"):
-        stored[(indicator_id, figure_month)] = rated_value
-    months = [first.shift(n).start for n in range(TREND_MONTHS)]
-    # The months of each frequency grouped by the period answering for them, oldest period first.
-    by_frequency = {}
-    trends = {}
-    for row in values:
-        frequency = row["frequency"]
-        if frequency not in by_frequency:
-            grouped = {}
-            for each in months:
-                grouped.setdefault(period_for(frequency, Month.of(each)), []).append(each)
-            by_frequency[frequency] = [grouped[period] for period in sorted(grouped)]
-        pk = row["pk"]
-        points = []
-        for period_months in by_frequency[frequency]:
-            # The period's figure as the last of its months with one stored holds it.
-            point = None
-            for each in period_months:
-                if (pk, each) in stored:
-                    point = stored[(pk, each)]
-            points.append(point)
-        trends[pk] = tuple(points)
-    return trends
+def _trend(values, month):
+    """The rated figure of each period answering in the 12 months to `month`, oldest first, as stored with the
+    month's figure (`Figure.trend`); all gaps when the indicator has no figure that month (nor any before it)."""
+    if values["at__period_start"] is None:
+        return (None,) * len(figures.trend_months(values["frequency"], month))
+    return trend_points(values["at__trend"])
 
 
 def _years_of(values):

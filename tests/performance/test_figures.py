@@ -41,6 +41,8 @@ from performance.figures import (
     pro_rate,
     rate,
     rolling_12_months,
+    trend,
+    trend_months,
     year_to_date,
 )
 
@@ -661,3 +663,39 @@ def test_an_indicator_spec_refuses_unknown_choices(field, value):
     fields = {"polarity": HIGHER, "frequency": MONTHLY, "aggregation": SUM, "rated_figure": VALUE, "unit": COUNT, field: value}
     with pytest.raises(ValueError, match=f"{field} is one of .*, not '{value}'"):
         IndicatorSpec(**fields)
+
+
+# --- The trend a dashboard's sparkline draws ---------------------------------------------------
+
+
+def month_starts(first, count):
+    return tuple(Month.of(first.start).shift(n).start for n in range(count))
+
+
+@pytest.mark.parametrize(
+    "frequency, month, groups",
+    [
+        # Monthly: each of the 12 months to September 2013 is a point of its own.
+        (MONTHLY, Month(2013, 9), tuple((start,) for start in month_starts(Month(2012, 10), 12))),
+        # Quarterly: October 2012 to September 2013 are answered by Q2 2012/13 (October, November: the last quarter
+        # ended) to Q2 2013/14 (September): five points, the first and last of fewer months.
+        (QUARTERLY, Month(2013, 9), (month_starts(Month(2012, 10), 2), month_starts(Month(2012, 12), 3),
+                                     month_starts(Month(2013, 3), 3), month_starts(Month(2013, 6), 3),
+                                     month_starts(Month(2013, 9), 1))),
+        # Annual: April 2012 to March 2013 answer for 2011/12, except March 2013, which answers for 2012/13.
+        (ANNUAL, Month(2013, 3), (month_starts(Month(2012, 4), 11), month_starts(Month(2013, 3), 1))),
+    ],
+)
+def test_trend_months_groups_the_12_months_by_the_period_answering_for_them(frequency, month, groups):
+    assert trend_months(frequency, month) == groups
+
+
+def test_a_trend_takes_each_period_from_the_last_of_its_months_with_a_figure_and_leaves_gaps():
+    september = Month(2013, 9)
+    # A quarterly indicator's figures from December 2012 (the first month after its first quarter ended).
+    rated = {start: Decimal(20) for start in month_starts(Month(2012, 12), 3)}
+    rated |= {start: Decimal(22) for start in month_starts(Month(2013, 3), 3)}
+    rated |= {start: None for start in month_starts(Month(2013, 6), 3)}  # a figure, but nothing to rate
+    rated[Month(2013, 9).start] = Decimal(26)
+    assert trend(rated, QUARTERLY, september) == (None, Decimal(20), Decimal(22), None, Decimal(26))
+    assert trend({}, MONTHLY, september) == (None,) * 12
