@@ -312,6 +312,11 @@ class Figure(models.Model):
     out_turn = models.DecimalField(**FIGURE)
     target = models.DecimalField(**FIGURE)
     minimum_standard = models.DecimalField(**FIGURE)
+    target_note = models.CharField(
+        max_length=200, blank=True,
+        help_text="How the target was worked out from the year's when it is the year to date's share, in words "
+        "(figures.pro_rated_note): \"6 of 12 months of 1,200\"",
+    )
     rated_value = models.DecimalField(**FIGURE)
     rag_colour = models.CharField(max_length=10, choices=COLOUR_CHOICES, default=GREY)
     rag_reason = models.CharField(max_length=1000)

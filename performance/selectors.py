@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from core import roles
 from core.models import OrganisationUnit
-from core.periods import FinancialYear, Month, months_elapsed_in_financial_year, parse_period
+from core.periods import FinancialYear, Month, parse_period
 from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
 
 from . import charts, figures, state
@@ -176,9 +176,7 @@ class IndicatorRow:
     previous_period: object
     direction_on_last_year: str
     last_year_period: object
-    annual_target: Decimal | None = None  # set when the target shown is a year-to-date share of it
-    months_elapsed: int | None = None
-    profiled: bool = False
+    target_note: str = ""  # how the target shown was worked out from the year's, when it is the year to date's share
     trend: tuple = ()  # the rated figure of each period in the last 12 months, oldest first; None for a gap
 
     def _text(self, value):
@@ -207,10 +205,7 @@ class IndicatorRow:
     @property
     def pro_rated(self):
         """How the target shown was worked out from the annual one, in words; "" when it is the annual target."""
-        if self.annual_target is None or self.months_elapsed is None:
-            return ""
-        how = ", by the monthly profile" if self.profiled else ""
-        return f"year to date: {self.months_elapsed} of 12 months of {self._text(self.annual_target)}{how}"
+        return f"year to date: {self.target_note}" if self.target_note else ""
 
     @property
     def arrow(self):
@@ -311,8 +306,8 @@ def rag_counts(indicators, month):
 
 ROW_FIELDS = (
     "pk", "code", "name", "unit", "decimal_places", "polarity", "frequency", "aggregation", "rated_figure", "domain",
-    "at__period_start", "at__value", "at__rated_value", "at__target", "at__minimum_standard", "at__rag_colour",
-    "at__rag_reason", "at__direction", "at__direction_on_last_year", "at__trend", "colour",
+    "at__period_start", "at__value", "at__rated_value", "at__target", "at__minimum_standard", "at__target_note",
+    "at__rag_colour", "at__rag_reason", "at__direction", "at__direction_on_last_year", "at__trend", "colour",
 )
 
 
@@ -335,10 +330,7 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     count = counts.total if not rag else getattr(counts, rag, 0)
     paginator = CountedPaginator(shown.order_by("domain", "code").values(*ROW_FIELDS), INDICATORS_PER_PAGE, count)
     current = paginator.get_page(page)
-    values = list(current.object_list)
-    ids = [row["pk"] for row in values]
-    annual = _annual_targets(ids, _years_of(values))
-    rows = [_row(values_row, month, _trend(values_row, month), annual) for values_row in values]
+    rows = [_row(values, month) for values in current.object_list]
     groups = []
     for row in rows:
         name = row.domain or NO_DOMAIN
@@ -352,11 +344,9 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
 
 
 def report_rows(indicators, month):
-    """Every row of `indicators` at `month` in the dashboard's order, unpaged, for the committee report: two
-    queries (the rows with their figures and trends, the annual targets) whatever their number."""
-    values = list(with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS))
-    annual = _annual_targets([row["pk"] for row in values], _years_of(values))
-    return [_row(row, month, _trend(row, month), annual) for row in values]
+    """Every row of `indicators` at `month` in the dashboard's order, unpaged, for the committee report: one query
+    (the indicators with their stored figures of the month) whatever their number."""
+    return [_row(values, month) for values in with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS)]
 
 
 class CountedPaginator(Paginator):
@@ -375,38 +365,10 @@ def _trend(values, month):
     return trend_points(values["at__trend"])
 
 
-def _years_of(values):
-    """The financial years (first years) of the periods answering for the rows' month: at most two."""
-    return {
-        period_of(row["frequency"], row["at__period_start"]).financial_year.first_year
-        for row in values if row["at__period_start"] is not None
-    }
-
-
-def _annual_targets(ids, years):
-    """{(indicator id, financial year): (target, monthly profile or None)} of the page's indicators for `years`,
-    in one query."""
-    return {
-        (indicator_id, year): (target, profile)
-        for indicator_id, year, target, profile in Target.objects.filter(
-            indicator_id__in=ids, financial_year__in=years
-        ).order_by().values_list("indicator_id", "financial_year", "target", "monthly_profile")
-    }
-
-
-def _row(values, month, trend, annual):
+def _row(values, month, trend=None):
+    """An IndicatorRow of `values` (ROW_FIELDS) as at `month`; `trend`: its sparkline's, when not stored."""
     has_figure = values["at__period_start"] is not None
     period = period_of(values["frequency"], values["at__period_start"]) if has_figure else None
-    target = values["at__target"]
-    annual_target, months_elapsed, profiled = None, None, False
-    if period is not None and target is not None:
-        annual_target, profile = annual.get((values["pk"], period.financial_year.first_year), (None, None))
-        # The target applied differs from the year's when a year-to-date sum is rated against its share
-        # (figures.figures_for): say how it was worked out.
-        if annual_target is not None and annual_target != target:
-            months_elapsed, profiled = months_elapsed_in_financial_year(period.end), bool(profile)
-        else:
-            annual_target = None
     if has_figure:
         rag = Rag(values["at__rag_colour"], values["at__rag_reason"])
     else:
@@ -418,10 +380,10 @@ def _row(values, month, trend, annual):
         pk=values["pk"], code=values["code"], name=values["name"], unit=values["unit"],
         decimal_places=values["decimal_places"], polarity=values["polarity"], rated_figure=values["rated_figure"],
         domain=values["domain"], period=period, value=values["at__value"], rated_value=values["at__rated_value"],
-        target=target, minimum_standard=values["at__minimum_standard"], rag=rag,
+        target=values["at__target"], minimum_standard=values["at__minimum_standard"], rag=rag,
         direction=values["at__direction"] or "", previous_period=period.shift(-1) if period else None,
         direction_on_last_year=values["at__direction_on_last_year"] or "", last_year_period=last_year,
-        annual_target=annual_target, months_elapsed=months_elapsed, profiled=profiled, trend=trend,
+        target_note=values["at__target_note"] or "", trend=_trend(values, month) if trend is None else trend,
     )
 
 
@@ -647,8 +609,7 @@ def indicator_page(indicator, month=None):
             )
         if month is not None and figure.month == month.start:
             current = figure
-    annual = {(indicator.pk, row.year.first_year): (row.target, row.profiled) for row in target_rows}
-    current_row = _current_row(indicator, month, current, annual) if month is not None else None
+    current_row = _current_row(indicator, month, current) if month is not None else None
     return IndicatorPage(
         indicator=indicator, month=month, current=current_row, readings=reading_rows, targets=target_rows,
         periods=tuple(periods[period] for period in sorted(periods)),
@@ -659,23 +620,23 @@ def indicator_page(indicator, month=None):
 
 # The stored figures of the month the indicator page shows, as the dashboard's row reads them.
 CURRENT_FIELDS = (
-    "period_start", "value", "rated_value", "target", "minimum_standard", "rag_colour", "rag_reason", "direction",
-    "direction_on_last_year",
+    "period_start", "value", "rated_value", "target", "minimum_standard", "target_note", "rag_colour", "rag_reason",
+    "direction", "direction_on_last_year",
 )
 
 
-def _current_row(indicator, month, figure, annual):
+def _current_row(indicator, month, figure):
     values = {
         "pk": indicator.pk, "code": indicator.code, "name": indicator.name, "unit": indicator.unit,
         "decimal_places": indicator.decimal_places, "polarity": indicator.polarity,
         "frequency": indicator.frequency, "rated_figure": indicator.rated_figure, "domain": indicator.domain,
         "at__period_start": None, "at__value": None, "at__rated_value": None, "at__target": None,
-        "at__minimum_standard": None, "at__rag_colour": None, "at__rag_reason": None, "at__direction": "",
+        "at__minimum_standard": None, "at__target_note": "", "at__rag_colour": None, "at__rag_reason": None, "at__direction": "",
         "at__direction_on_last_year": "",
     }
     if figure is not None:
         values |= {f"at__{name}": getattr(figure, name) for name in CURRENT_FIELDS}
-    return _row(values, month, (), annual)
+    return _row(values, month, ())
 
 
 def _benchmarks(indicator, month, own_values):

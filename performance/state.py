@@ -134,7 +134,7 @@ def _work_out(ids, last, since=None):
 
 FIGURE_FIELDS = [
     "indicator", "month", "period_start", "value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard",
-    "rated_value", "rag_colour", "rag_reason", "previous_value", "direction", "last_year_value",
+    "target_note", "rated_value", "rag_colour", "rag_reason", "previous_value", "direction", "last_year_value",
     "direction_on_last_year", "trend",
 ]
 
@@ -145,9 +145,9 @@ def _figure_row(indicator_id, month, worked_out, trend):
     return (
         indicator_id, month.start, worked_out.period.start, *(
             stored_figure(getattr(worked_out, name))
-            for name in ("value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard", "rated_value")
+            for name in ("value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard")
         ),
-        worked_out.rag.colour, worked_out.rag.reason[:1000], stored_figure(worked_out.previous_value),
-        worked_out.direction or "", stored_figure(worked_out.last_year_value), worked_out.direction_on_last_year or "",
-        trend,
+        worked_out.target_note, stored_figure(worked_out.rated_value), worked_out.rag.colour, worked_out.rag.reason[:1000],
+        stored_figure(worked_out.previous_value), worked_out.direction or "", stored_figure(worked_out.last_year_value),
+        worked_out.direction_on_last_year or "", trend,
     )

@@ -466,6 +466,13 @@ def test_a_pro_rated_target_by_monthly_profile():
         "Green: year to date 1,234 is above the target for the year to date of 1,200 "
         "(6 of 12 months of 3,600, by the monthly profile)"
     )
+    assert figures.target_note == "6 of 12 months of 3,600, by the monthly profile"
+
+
+def test_a_profile_with_the_whole_year_due_leaves_the_target_unexplained():
+    targets = {FY13: TargetSpec(d(3600), d(3000), monthly_profile=(1,) + (0,) * 11)}  # all due in April
+    figures = figures_for(MONTHLY_COUNT_YTD, SO_FAR, targets, Month(2013, 9))
+    assert (figures.target, figures.target_note) == (3600, "")
 
 
 @pytest.mark.parametrize(
@@ -489,6 +496,7 @@ def test_in_march_the_year_to_date_is_the_out_turn_and_the_target_is_not_pro_rat
     figures = figures_for(MONTHLY_COUNT_YTD, series, TARGETS, Month(2014, 3))
     assert (figures.ytd, figures.out_turn, figures.target) == (3000, 3000, 3000)
     assert str(figures.rag) == "Green: year to date 3,000 meets the target of 3,000"
+    assert figures.target_note == ""
 
 
 @pytest.mark.parametrize(
@@ -497,7 +505,8 @@ def test_in_march_the_year_to_date_is_the_out_turn_and_the_target_is_not_pro_rat
 )
 def test_only_a_sum_rated_on_its_year_to_date_is_pro_rated(rated_figure, aggregation, expected_target):
     spec = IndicatorSpec(HIGHER, MONTHLY, aggregation, rated_figure, COUNT)
-    assert figures_for(spec, SO_FAR, TARGETS, Month(2013, 9)).target == expected_target
+    figures = figures_for(spec, SO_FAR, TARGETS, Month(2013, 9))
+    assert (figures.target, figures.target_note) == (expected_target, "")
 
 
 def test_a_percentage_with_numerators_and_denominators():

@@ -45,3 +45,40 @@ def test_the_upgrade_fills_each_stored_figure_s_trend_from_the_months_before_it(
         assert trends[datetime.date(2013, 3, 1)] == "[null,null,null,1.5,null]"
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_words_each_year_to_date_share_of_a_target_as_the_dashboard_did():
+    before = [("performance", "0003_figure_trend")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Indicator, Target = old.get_model("performance", "Indicator"), old.get_model("performance", "Target")
+    Figure = old.get_model("performance", "Figure")
+    summed = Indicator.objects.create(code="S 1", name="Summed", unit="count", aggregation="sum", rated_figure="ytd")
+    profiled = Indicator.objects.create(code="P 1", name="Profiled", unit="money", aggregation="sum", rated_figure="ytd",
+                                        decimal_places=2)
+    plain = Indicator.objects.create(code="V 1", name="Plain", unit="percent")
+    Target.objects.create(indicator=summed, financial_year=2013, target=1200)
+    Target.objects.create(indicator=profiled, financial_year=2013, target=3600, monthly_profile=[2] * 6 + [1] * 6)
+    Target.objects.create(indicator=plain, financial_year=2013, target=30)
+    september, march = datetime.date(2013, 9, 1), datetime.date(2014, 3, 1)
+    for indicator, month, target in [(summed, september, 600), (summed, march, 1200), (profiled, september, 2400),
+                                     (plain, september, 30)]:
+        Figure.objects.create(indicator=indicator, month=month, period_start=month, target=target, rag_reason="")
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        from performance.models import Figure as NewFigure
+
+        notes = {(code, month): note for code, month, note in
+                 NewFigure.objects.values_list("indicator__code", "month", "target_note")}
+        assert notes == {
+            ("S 1", september): "6 of 12 months of 1,200",
+            ("S 1", march): "",  # the whole year: the year's target
+            ("P 1", september): "6 of 12 months of £3,600.00, by the monthly profile",
+            ("V 1", september): "",
+        }
+    finally:
+        call_command("migrate", verbosity=0)

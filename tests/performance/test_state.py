@@ -36,6 +36,7 @@ def assert_stored_equals_computed(indicator):
         assert (figure.rag_colour, figure.rag_reason) == (expected.rag.colour, expected.rag.reason[:1000])
         assert figure.value == expected.value and figure.ytd == expected.ytd and figure.rolling_12 == expected.rolling_12
         assert figure.target == expected.target and figure.direction == (expected.direction or "")
+        assert figure.target_note == expected.target_note
         rated[figure.month] = expected.rated_value
     for figure in stored:
         assert trend_points(figure.trend) == figures.trend(rated, indicator.frequency, Month.of(figure.month))
@@ -130,7 +131,10 @@ def test_adding_months_to_an_untouched_indicator_gives_what_working_it_out_whole
     assert added == list(Figure.objects.filter(indicator=quiet).order_by("month").values_list(*FIELDS))
 
 
-FIELDS = ["month", "value", "ytd", "rolling_12", "previous_value", "direction", "last_year_value", "rag_reason", "trend"]
+FIELDS = [
+    "month", "value", "ytd", "rolling_12", "previous_value", "direction", "last_year_value", "rag_reason", "trend",
+    "target_note",
+]
 
 
 def test_no_figures_for_months_still_to_come(settings):

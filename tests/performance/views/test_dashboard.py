@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/performance/"
 # Session, user, profile, units below the user's (2), months (3: the first and last stored, the latest with data),
-# domains, the RAG counts, the page's rows (with their sparklines' trends) and their targets: a fixed number,
+# domains, the RAG counts, the page's rows (with their sparklines' trends and target notes): a fixed number,
 # whatever the number of indicators and readings; and, for a manager, the performance reports published for meetings.
-DASHBOARD_QUERIES = 13
+DASHBOARD_QUERIES = 12
 
 
 @pytest.fixture
