@@ -290,18 +290,18 @@ def with_figure_at(indicators, month):
 
 
 def rag_counts(indicators, month):
-    """`indicators` counted by colour at `month`, in one query (two for every indicator)."""
+    """`indicators` counted by colour at `month`, in one query (two for every indicator). Grouped by colour rather
+    than a filtered count a colour: the same SQL work, half the ORM's."""
     if not indicators.query.has_filters():
         # Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index,
         # and those with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row.
-        counted = Figure.objects.filter(month=month.start).aggregate(
-            **{colour: Count("pk", filter=Q(rag_colour=colour)) for colour in (RED, AMBER, GREEN)}
+        by_colour = dict(
+            Figure.objects.filter(month=month.start).order_by().values_list("rag_colour").annotate(Count("pk"))
         )
+        counted = {colour: by_colour.get(colour, 0) for colour in (RED, AMBER, GREEN)}
         return RagCounts(**counted, grey=indicators.count() - sum(counted.values()))
-    counted = with_figure_at(indicators, month).aggregate(
-        **{colour: Count("pk", filter=Q(colour=colour)) for colour in INDICATOR_COLOURS}
-    )
-    return RagCounts(**counted)
+    by_colour = dict(with_figure_at(indicators, month).order_by().values_list("colour").annotate(Count("pk")))
+    return RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
 
 
 ROW_FIELDS = (
