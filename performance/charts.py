@@ -11,9 +11,10 @@ styles, so styling is in presentation attributes (stroke, fill) and `static/scss
 import functools
 import math
 from decimal import Decimal
-from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
+
+from core.html import escape
 
 from . import figures
 
@@ -27,7 +28,7 @@ UNIT_NAMES = dict(figures.UNIT_CHOICES)
 
 
 def _text(value):
-    return escape(str(value), quote=True)
+    return escape(str(value))
 
 
 def _number(value):

@@ -3,7 +3,6 @@ variables: a page has up to 100 rows of nine cells, and Django's template engine
 on them (the same reason as actionplans' `action_table`)."""
 
 import functools
-from html import escape
 
 from django import template
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.html import escape
 from core.templatetags.rag import badge_html
 from performance.figures import POLARITY_CHOICES, UNIT_CHOICES
 
