@@ -45,7 +45,7 @@ def trend_point_text(number):
     """One figure of a `trend_text`: "null" for None."""
     if number is None:
         return "null"
-    # normalize() drops the padding zeros of a stored figure (2400.000000) but writes 2400 as 2.4E+3: {:f} writes it out.
+    # normalize() drops a stored figure's padding zeros (2400.000000) but writes 2400 as 2.4E+3: {:f} writes it out.
     return f"{number.normalize():f}"
 
 

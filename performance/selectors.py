@@ -346,7 +346,8 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
 def report_rows(indicators, month):
     """Every row of `indicators` at `month` in the dashboard's order, unpaged, for the committee report: one query
     (the indicators with their stored figures of the month) whatever their number."""
-    return [_row(values, month) for values in with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS)]
+    rows = with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS)
+    return [_row(values, month) for values in rows]
 
 
 class CountedPaginator(Paginator):
@@ -631,7 +632,8 @@ def _current_row(indicator, month, figure):
         "decimal_places": indicator.decimal_places, "polarity": indicator.polarity,
         "frequency": indicator.frequency, "rated_figure": indicator.rated_figure, "domain": indicator.domain,
         "at__period_start": None, "at__value": None, "at__rated_value": None, "at__target": None,
-        "at__minimum_standard": None, "at__target_note": "", "at__rag_colour": None, "at__rag_reason": None, "at__direction": "",
+        "at__minimum_standard": None, "at__target_note": "", "at__rag_colour": None, "at__rag_reason": None,
+        "at__direction": "",
         "at__direction_on_last_year": "",
     }
     if figure is not None:

@@ -120,7 +120,8 @@ def _work_out(ids, last, since=None):
             while month <= last:
                 worked_out = figures.figures_for(spec, own_series, own_targets, month, memo)
                 own_rated[month.start] = trend_point_text(stored_figure(worked_out.rated_value))
-                trend = "[" + ",".join(point or "null" for point in figures.trend(own_rated, spec.frequency, month)) + "]"
+                points = figures.trend(own_rated, spec.frequency, month)
+                trend = "[" + ",".join(point or "null" for point in points) + "]"
                 rows.append(_figure_row(indicator.pk, month, worked_out, trend))
                 month = month.shift(1)
         stale = Figure.objects.filter(indicator_id__in=chunk)
@@ -147,7 +148,8 @@ def _figure_row(indicator_id, month, worked_out, trend):
             stored_figure(getattr(worked_out, name))
             for name in ("value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard")
         ),
-        worked_out.target_note, stored_figure(worked_out.rated_value), worked_out.rag.colour, worked_out.rag.reason[:1000],
+        worked_out.target_note, stored_figure(worked_out.rated_value), worked_out.rag.colour,
+        worked_out.rag.reason[:1000],
         stored_figure(worked_out.previous_value), worked_out.direction or "", stored_figure(worked_out.last_year_value),
         worked_out.direction_on_last_year or "", trend,
     )

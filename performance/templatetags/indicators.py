@@ -161,7 +161,8 @@ def reading_row(form):
         entered = f"; last entered {_day(timezone.localtime(reading.entered_at).date(), get_language())}{f' by {who}' if who else ''}"
     unit_owner = f"; {indicator.unit_owner}" if indicator.unit_owner_id else ""
     # The choices' names as get_unit_display() gives them, without its lookup through every choice each time.
-    unit, polarity = UNIT_NAMES.get(indicator.unit, indicator.unit), POLARITY_NAMES.get(indicator.polarity, indicator.polarity)
+    unit = UNIT_NAMES.get(indicator.unit, indicator.unit)
+    polarity = POLARITY_NAMES.get(indicator.polarity, indicator.polarity)
     about = f"{unit}, {polarity.lower()}{unit_owner}{entered}"
     figures = "".join(_input(form, name, indicator, period_name) for name in ("value", "numerator", "denominator")
                       if name in form.fields)

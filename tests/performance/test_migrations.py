@@ -24,9 +24,10 @@ def test_the_upgrade_fills_each_stored_figure_s_trend_from_the_months_before_it(
         month = datetime.date(2012 + (7 + n) // 12, (7 + n) % 12 + 1, 1)
         if month != datetime.date(2013, 5, 1):
             Figure.objects.create(indicator=monthly, month=month, period_start=month, rated_value=20 + n, rag_reason="")
+    q3, q4 = datetime.date(2012, 10, 1), datetime.date(2013, 1, 1)
     for month, quarter_start, rated_value in [
-        (datetime.date(2012, 12, 1), datetime.date(2012, 10, 1), "1.5"), (datetime.date(2013, 1, 1), datetime.date(2012, 10, 1), "1.5"),
-        (datetime.date(2013, 2, 1), datetime.date(2012, 10, 1), "1.5"), (datetime.date(2013, 3, 1), datetime.date(2013, 1, 1), None),
+        (datetime.date(2012, 12, 1), q3, "1.5"), (datetime.date(2013, 1, 1), q3, "1.5"),
+        (datetime.date(2013, 2, 1), q3, "1.5"), (datetime.date(2013, 3, 1), q4, None),
     ]:
         Figure.objects.create(indicator=quarterly, month=month, period_start=quarter_start, rated_value=rated_value,
                               rag_reason="")
