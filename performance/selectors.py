@@ -276,7 +276,7 @@ def filtered_indicators(user, unit=None, domain="", rag="", month=None):
         indicators = indicators.filter(domain=domain)
     if rag and month is not None:
         # A subquery, so that whoever reads these can join the figures of the month again.
-        indicators = indicators.filter(pk__in=with_figure_at(Indicator.objects.all(), month).filter(colour=rag).values("pk"))
+        indicators = indicators.filter(pk__in=of_colour(with_figure_at(Indicator.objects.all(), month), rag).values("pk"))
     return indicators
 
 
@@ -289,14 +289,25 @@ def with_figure_at(indicators, month):
     )
 
 
+def of_colour(indicators, colour):
+    """`indicators` (joined by `with_figure_at`) rated `colour` at the month. Red, Amber or Green is the figure's own
+    colour: the databases' planners read the page's figures one by one in the dashboard's order then, rather than
+    every figure of the month to sort them (PostgreSQL: 1.6 ms rather than 7.7 for the first 100 Red of 2,000)."""
+    if colour == GREY:
+        return indicators.filter(colour=GREY)  # with no figure that month too
+    # Through an alias: filter(at__rag_colour=…) would join the month's figures a second time.
+    return indicators.alias(figure_colour=F("at__rag_colour")).filter(figure_colour=colour)
+
+
 def rag_counts(indicators, month):
     """`indicators` counted by colour at `month`, in one query (two for every indicator). Grouped by colour rather
     than a filtered count a colour: the same SQL work, half the ORM's."""
     if not indicators.query.has_filters():
         # Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index,
         # and those with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row.
+        # COUNT(*): counting their ids had PostgreSQL read every figure of the month, not only the index (4 ms, not 0.4).
         by_colour = dict(
-            Figure.objects.filter(month=month.start).order_by().values_list("rag_colour").annotate(Count("pk"))
+            Figure.objects.filter(month=month.start).order_by().values_list("rag_colour").annotate(n=Count("*"))
         )
         counted = {colour: by_colour.get(colour, 0) for colour in (RED, AMBER, GREEN)}
         return RagCounts(**counted, grey=indicators.count() - sum(counted.values()))
@@ -325,7 +336,7 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     counts = rag_counts(indicators, month)
     shown = with_figure_at(indicators, month)
     if rag:
-        shown = shown.filter(colour=rag)
+        shown = of_colour(shown, rag)
     # The tiles have counted the rows already: the paginator need not count them again.
     count = counts.total if not rag else getattr(counts, rag, 0)
     paginator = CountedPaginator(shown.order_by("domain", "code").values(*ROW_FIELDS), INDICATORS_PER_PAGE, count)
