@@ -347,6 +347,9 @@ class Figures:
     annual_minimum_standard: Decimal | None
     rated_value: Decimal | None
     rag: Rag
+    # How `target` was worked out from the year's when it is the year to date's share ("6 of 12 months of 1,200"); ""
+    # when it is the year's target.
+    target_note: str
     previous_period: object
     previous_value: Decimal | None
     direction: str | None
@@ -359,6 +362,13 @@ class Figures:
 
 
 FIGURE_LABELS = {VALUE: "", YTD: "year to date", ROLLING12: "rolling 12 months"}
+
+
+def pro_rated_note(annual, months_elapsed, profiled, unit, decimal_places):
+    """How a year-to-date share of the year's target or minimum standard `annual` was worked out, in words:
+    "6 of 12 months of 1,200", with ", by the monthly profile" when a profile spread it."""
+    how = ", by the monthly profile" if profiled else ""
+    return f"{months_elapsed} of 12 months of {format_figure(annual, unit, decimal_places)}{how}"
 NO_TARGETS = TargetSpec(target=None)
 
 
@@ -393,10 +403,9 @@ def figures_for(spec, series, targets_by_year, month, memo=None):
     if spec.aggregation == SUM and spec.rated_figure == YTD and months_elapsed < 12:
         target = pro_rate(annual_target, months_elapsed, targets.monthly_profile)
         minimum_standard = pro_rate(annual_minimum_standard, months_elapsed, targets.monthly_profile)
-        how = ", by the monthly profile" if targets.monthly_profile else ""
 
         def note(annual):
-            return f"{months_elapsed} of 12 months of {format_figure(annual, spec.unit, spec.decimal_places)}{how}"
+            return pro_rated_note(annual, months_elapsed, bool(targets.monthly_profile), spec.unit, spec.decimal_places)
 
         labels = {
             "target_label": "the target for the year to date",
@@ -438,6 +447,8 @@ def figures_for(spec, series, targets_by_year, month, memo=None):
         annual_minimum_standard=annual_minimum_standard,
         rated_value=rated_value,
         rag=rag,
+        # Only where the share differs from the year's target: a profile may have the whole year due by then.
+        target_note=labels["target_note"] if labels and target != annual_target else "",
         previous_period=previous_period,
         previous_value=previous_value,
         direction=direction(
@@ -448,6 +459,35 @@ def figures_for(spec, series, targets_by_year, month, memo=None):
         direction_on_last_year=direction(rated_value, last_year_value, spec.polarity, spec.decimal_places),
         compared_figure=compared_figure,
     )
+
+
+TREND_MONTHS = 12
+
+
+@functools.lru_cache(maxsize=4096)
+def trend_months(frequency, month, months=TREND_MONTHS):
+    """The `months` months to `month` (the first days), grouped by the period of `frequency` answering for them,
+    oldest period first: a trend has one point a group. A quarterly indicator answers three months with the same
+    quarter, so its 12 months have 4 or 5 points, an annual one's 1 or 2."""
+    grouped = {}
+    for back in range(months - 1, -1, -1):
+        each = month.shift(-back)
+        grouped.setdefault(period_for(frequency, each), []).append(each.start)
+    return tuple(tuple(grouped[period]) for period in sorted(grouped))
+
+
+def trend(rated_by_month, frequency, month):
+    """The rated figure of each period answering in the 12 months to `month`, oldest first (a dashboard's
+    sparkline): `rated_by_month` maps a month's first day to the rated figure stored for it. A period's point is
+    that of the last of its months with a figure; None where none of them has one (a gap)."""
+    points = []
+    for group in trend_months(frequency, month):
+        point = None
+        for each in group:
+            if each in rated_by_month:
+                point = rated_by_month[each]
+        points.append(point)
+    return tuple(points)
 
 
 def _figure(spec, series, period, which, memo):

@@ -35,6 +35,30 @@ def stored_figure(number):
     return number.quantize(STORED_PLACES)
 
 
+def trend_text(points):
+    """A trend (figures or None, oldest first) as `Figure.trend` keeps it: a JSON list of numbers and nulls,
+    each number as written, never in exponent form ("[24.5,null,2400]")."""
+    return "[" + ",".join(map(trend_point_text, points)) + "]"
+
+
+def trend_point_text(number):
+    """One figure of a `trend_text`: "null" for None."""
+    if number is None:
+        return "null"
+    # normalize() drops a stored figure's padding zeros (2400.000000) but writes 2400 as 2.4E+3: {:f} writes it out.
+    return f"{number.normalize():f}"
+
+
+def trend_points(text):
+    """The figures of a `trend_text`, as Decimals exactly as written; () for an empty text or list.
+
+    Split rather than parsed as JSON (a JSON parser making Decimals took twice as long, a dashboard reads 100 a
+    page): `trend_text` writes numbers and nulls only, with no spaces."""
+    if len(text) <= 2:
+        return ()
+    return tuple([None if point == "null" else Decimal(point) for point in text[1:-1].split(",")])
+
+
 def period_of(frequency, start):
     """The period of an indicator of `frequency` that starts on `start`."""
     return PERIOD_CLASSES[frequency].of(start)
@@ -292,6 +316,11 @@ class Figure(models.Model):
     out_turn = models.DecimalField(**FIGURE)
     target = models.DecimalField(**FIGURE)
     minimum_standard = models.DecimalField(**FIGURE)
+    target_note = models.CharField(
+        max_length=200, blank=True,
+        help_text="How the target was worked out from the year's when it is the year to date's share, in words "
+        "(figures.pro_rated_note): \"6 of 12 months of 1,200\"",
+    )
     rated_value = models.DecimalField(**FIGURE)
     rag_colour = models.CharField(max_length=10, choices=COLOUR_CHOICES, default=GREY)
     rag_reason = models.CharField(max_length=1000)
@@ -299,6 +328,11 @@ class Figure(models.Model):
     direction = models.CharField(max_length=10, blank=True)
     last_year_value = models.DecimalField(**FIGURE)
     direction_on_last_year = models.CharField(max_length=10, blank=True)
+    trend = models.TextField(
+        blank=True,
+        help_text="The rated figure of each period answering in the 12 months to the month, oldest first, null for a "
+        "gap (figures.trend; trend_text): the dashboard's sparkline, read with the row rather than from 12 months",
+    )
 
     class Meta:
         ordering = ["indicator", "month"]

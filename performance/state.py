@@ -20,7 +20,7 @@ from core import bulk
 from core.periods import Month, today
 
 from . import figures
-from .models import Figure, Indicator, Reading, Target, period_of, stored_figure
+from .models import Figure, Indicator, Reading, Target, period_of, stored_figure, trend_point_text
 
 CHUNK = 500  # indicators worked out together: their readings are held in memory at once
 # A month's figures read back as far as the previous period of the financial year that answers for it: for an
@@ -97,6 +97,14 @@ def _work_out(ids, last, since=None):
             Reading.objects.filter(indicator_id__in=chunk).values("indicator_id").annotate(first=Min("period_start"))
             .values_list("indicator_id", "first")
         )
+        # Each month's trend reads the rated figures of the 11 months before it (as texts: each is written in 12
+        # trends); those before `since` are stored.
+        rated = {}
+        if since is not None:
+            for pk, figure_month, rated_value in Figure.objects.filter(
+                indicator_id__in=chunk, month__gte=since.shift(1 - figures.TREND_MONTHS).start, month__lt=since.start
+            ).order_by().values_list("indicator_id", "month", "rated_value"):
+                rated.setdefault(pk, {})[figure_month] = trend_point_text(rated_value)
         rows = []
         for indicator in Indicator.objects.filter(pk__in=chunk).only(
             "pk", "polarity", "frequency", "aggregation", "rated_figure", "unit", "decimal_places"
@@ -108,9 +116,13 @@ def _work_out(ids, last, since=None):
                 month = max(month, since)
             spec, own_series, own_targets = indicator.spec, series.get(indicator.pk, {}), targets.get(indicator.pk, {})
             memo = {}  # one indicator's figures by period, reused as the months go by
+            own_rated = rated.get(indicator.pk, {})
             while month <= last:
                 worked_out = figures.figures_for(spec, own_series, own_targets, month, memo)
-                rows.append(_figure_row(indicator.pk, month, worked_out))
+                own_rated[month.start] = trend_point_text(stored_figure(worked_out.rated_value))
+                points = figures.trend(own_rated, spec.frequency, month)
+                trend = "[" + ",".join(point or "null" for point in points) + "]"
+                rows.append(_figure_row(indicator.pk, month, worked_out, trend))
                 month = month.shift(1)
         stale = Figure.objects.filter(indicator_id__in=chunk)
         if since is not None:
@@ -123,18 +135,21 @@ def _work_out(ids, last, since=None):
 
 FIGURE_FIELDS = [
     "indicator", "month", "period_start", "value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard",
-    "rated_value", "rag_colour", "rag_reason", "previous_value", "direction", "last_year_value",
-    "direction_on_last_year",
+    "target_note", "rated_value", "rag_colour", "rag_reason", "previous_value", "direction", "last_year_value",
+    "direction_on_last_year", "trend",
 ]
 
 
-def _figure_row(indicator_id, month, worked_out):
-    """A Figure row as FIGURE_FIELDS lists its columns: tens of thousands are written at once (core.bulk)."""
+def _figure_row(indicator_id, month, worked_out, trend):
+    """A Figure row as FIGURE_FIELDS lists its columns: tens of thousands are written at once (core.bulk).
+    `trend`: its text (models.trend_text)."""
     return (
         indicator_id, month.start, worked_out.period.start, *(
             stored_figure(getattr(worked_out, name))
-            for name in ("value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard", "rated_value")
+            for name in ("value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard")
         ),
-        worked_out.rag.colour, worked_out.rag.reason[:1000], stored_figure(worked_out.previous_value),
-        worked_out.direction or "", stored_figure(worked_out.last_year_value), worked_out.direction_on_last_year or "",
+        worked_out.target_note, stored_figure(worked_out.rated_value), worked_out.rag.colour,
+        worked_out.rag.reason[:1000],
+        stored_figure(worked_out.previous_value), worked_out.direction or "", stored_figure(worked_out.last_year_value),
+        worked_out.direction_on_last_year or "", trend,
     )

@@ -3,7 +3,6 @@ variables: a page has up to 100 rows of nine cells, and Django's template engine
 on them (the same reason as actionplans' `action_table`)."""
 
 import functools
-from html import escape
 
 from django import template
 from django.urls import reverse
@@ -12,7 +11,9 @@ from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.html import escape
 from core.templatetags.rag import badge_html
+from performance.figures import POLARITY_CHOICES, UNIT_CHOICES
 
 register = template.Library()
 
@@ -139,10 +140,18 @@ def _day(day, language):
     return date_format(day, "j M Y")
 
 
+UNIT_NAMES, POLARITY_NAMES = dict(UNIT_CHOICES), dict(POLARITY_CHOICES)
+
+
 @register.simple_tag
+def entry_rows(forms):
+    """The data entry page's rows (entry.ReadingForm), one an indicator: a tag, as the dashboard's rows are, for a
+    page of up to a few hundred indicators, and one tag for them all rather than a tag each."""
+    return mark_safe("".join(reading_row(form) for form in forms))
+
+
 def reading_row(form):
-    """One indicator's row of the data entry page (entry.ReadingForm): a tag, as the dashboard's rows are, for a
-    page of up to a few hundred indicators."""
+    """One indicator's row of the data entry page."""
     indicator, period_name, prefix = form.indicator, form.period.name, form.prefix
     reading = form.reading
     if reading is None:
@@ -151,7 +160,10 @@ def reading_row(form):
         who = reading.entered_by.get_full_name() or reading.entered_by.username if reading.entered_by else ""
         entered = f"; last entered {_day(timezone.localtime(reading.entered_at).date(), get_language())}{f' by {who}' if who else ''}"
     unit_owner = f"; {indicator.unit_owner}" if indicator.unit_owner_id else ""
-    about = f"{indicator.get_unit_display()}, {indicator.get_polarity_display().lower()}{unit_owner}{entered}"
+    # The choices' names as get_unit_display() gives them, without its lookup through every choice each time.
+    unit = UNIT_NAMES.get(indicator.unit, indicator.unit)
+    polarity = POLARITY_NAMES.get(indicator.polarity, indicator.polarity)
+    about = f"{unit}, {polarity.lower()}{unit_owner}{entered}"
     figures = "".join(_input(form, name, indicator, period_name) for name in ("value", "numerator", "denominator")
                       if name in form.fields)
     checked = " checked" if form["provisional"].value() else ""

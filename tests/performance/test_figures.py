@@ -41,6 +41,8 @@ from performance.figures import (
     pro_rate,
     rate,
     rolling_12_months,
+    trend,
+    trend_months,
     year_to_date,
 )
 
@@ -464,6 +466,13 @@ def test_a_pro_rated_target_by_monthly_profile():
         "Green: year to date 1,234 is above the target for the year to date of 1,200 "
         "(6 of 12 months of 3,600, by the monthly profile)"
     )
+    assert figures.target_note == "6 of 12 months of 3,600, by the monthly profile"
+
+
+def test_a_profile_with_the_whole_year_due_leaves_the_target_unexplained():
+    targets = {FY13: TargetSpec(d(3600), d(3000), monthly_profile=(1,) + (0,) * 11)}  # all due in April
+    figures = figures_for(MONTHLY_COUNT_YTD, SO_FAR, targets, Month(2013, 9))
+    assert (figures.target, figures.target_note) == (3600, "")
 
 
 @pytest.mark.parametrize(
@@ -487,6 +496,7 @@ def test_in_march_the_year_to_date_is_the_out_turn_and_the_target_is_not_pro_rat
     figures = figures_for(MONTHLY_COUNT_YTD, series, TARGETS, Month(2014, 3))
     assert (figures.ytd, figures.out_turn, figures.target) == (3000, 3000, 3000)
     assert str(figures.rag) == "Green: year to date 3,000 meets the target of 3,000"
+    assert figures.target_note == ""
 
 
 @pytest.mark.parametrize(
@@ -495,7 +505,8 @@ def test_in_march_the_year_to_date_is_the_out_turn_and_the_target_is_not_pro_rat
 )
 def test_only_a_sum_rated_on_its_year_to_date_is_pro_rated(rated_figure, aggregation, expected_target):
     spec = IndicatorSpec(HIGHER, MONTHLY, aggregation, rated_figure, COUNT)
-    assert figures_for(spec, SO_FAR, TARGETS, Month(2013, 9)).target == expected_target
+    figures = figures_for(spec, SO_FAR, TARGETS, Month(2013, 9))
+    assert (figures.target, figures.target_note) == (expected_target, "")
 
 
 def test_a_percentage_with_numerators_and_denominators():
@@ -661,3 +672,39 @@ def test_an_indicator_spec_refuses_unknown_choices(field, value):
     fields = {"polarity": HIGHER, "frequency": MONTHLY, "aggregation": SUM, "rated_figure": VALUE, "unit": COUNT, field: value}
     with pytest.raises(ValueError, match=f"{field} is one of .*, not '{value}'"):
         IndicatorSpec(**fields)
+
+
+# --- The trend a dashboard's sparkline draws ---------------------------------------------------
+
+
+def month_starts(first, count):
+    return tuple(Month.of(first.start).shift(n).start for n in range(count))
+
+
+@pytest.mark.parametrize(
+    "frequency, month, groups",
+    [
+        # Monthly: each of the 12 months to September 2013 is a point of its own.
+        (MONTHLY, Month(2013, 9), tuple((start,) for start in month_starts(Month(2012, 10), 12))),
+        # Quarterly: October 2012 to September 2013 are answered by Q2 2012/13 (October, November: the last quarter
+        # ended) to Q2 2013/14 (September): five points, the first and last of fewer months.
+        (QUARTERLY, Month(2013, 9), (month_starts(Month(2012, 10), 2), month_starts(Month(2012, 12), 3),
+                                     month_starts(Month(2013, 3), 3), month_starts(Month(2013, 6), 3),
+                                     month_starts(Month(2013, 9), 1))),
+        # Annual: April 2012 to March 2013 answer for 2011/12, except March 2013, which answers for 2012/13.
+        (ANNUAL, Month(2013, 3), (month_starts(Month(2012, 4), 11), month_starts(Month(2013, 3), 1))),
+    ],
+)
+def test_trend_months_groups_the_12_months_by_the_period_answering_for_them(frequency, month, groups):
+    assert trend_months(frequency, month) == groups
+
+
+def test_a_trend_takes_each_period_from_the_last_of_its_months_with_a_figure_and_leaves_gaps():
+    september = Month(2013, 9)
+    # A quarterly indicator's figures from December 2012 (the first month after its first quarter ended).
+    rated = {start: Decimal(20) for start in month_starts(Month(2012, 12), 3)}
+    rated |= {start: Decimal(22) for start in month_starts(Month(2013, 3), 3)}
+    rated |= {start: None for start in month_starts(Month(2013, 6), 3)}  # a figure, but nothing to rate
+    rated[Month(2013, 9).start] = Decimal(26)
+    assert trend(rated, QUARTERLY, september) == (None, Decimal(20), Decimal(22), None, Decimal(26))
+    assert trend({}, MONTHLY, september) == (None,) * 12

@@ -1,13 +1,14 @@
 """The models' own checks (what Django admin applies): a reading's period and figures, an indicator's frequency."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
 from performance import state
-from performance.models import Figure, Reading
+from performance.models import Figure, Reading, trend_points, trend_text
 
 from ..factories import IndicatorFactory, ReadingFactory, TargetFactory
 
@@ -71,8 +72,6 @@ def test_moving_a_reading_to_another_indicator_in_admin_works_out_both_again(cli
 
 @pytest.mark.parametrize("value, clean", [("70.4", True), ("70.400000", True), ("70.40293", True), ("72", False)])
 def test_a_value_beside_its_counts_must_be_theirs(value, clean):
-    from decimal import Decimal
-
     reading = Reading(indicator=IndicatorFactory(aggregation="ratio"), period_start=datetime.date(2013, 9, 1),
                       value=Decimal(value), numerator=1922, denominator=2730)
     if clean:
@@ -81,3 +80,19 @@ def test_a_value_beside_its_counts_must_be_theirs(value, clean):
         with pytest.raises(ValidationError) as raised:
             reading.full_clean()
         assert "72 is not what its numerator and denominator give (1922 of 2730 is 70.40)" in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    "points, text",
+    [
+        ((), "[]"),
+        ((None,), "[null]"),
+        ((Decimal("24.500000"), None, Decimal("2400.000000"), Decimal("0.000001"), Decimal("-3")),
+         "[24.5,null,2400,0.000001,-3]"),
+        ((Decimal("123456789012345678.123456"),), "[123456789012345678.123456]"),  # exact, as no float would keep it
+    ],
+)
+def test_a_trend_is_kept_as_text_and_read_back_exactly(points, text):
+    assert trend_text(points) == text
+    assert trend_points(text) == points
+    assert all(isinstance(point, Decimal) for point in trend_points(text) if point is not None)

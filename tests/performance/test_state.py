@@ -7,7 +7,7 @@ import pytest
 
 from core.periods import Month
 from performance import figures, state
-from performance.models import Figure, Reading, Target
+from performance.models import Figure, Reading, Target, trend_points
 
 from ..factories import IndicatorFactory, ReadingFactory, TargetFactory
 
@@ -29,11 +29,17 @@ def computed(indicator, month):
 
 
 def assert_stored_equals_computed(indicator):
-    for figure in Figure.objects.filter(indicator=indicator):
+    stored = list(Figure.objects.filter(indicator=indicator).order_by("month"))
+    rated = {}  # the rated figure of each month with a figure, for the trends
+    for figure in stored:
         expected = computed(indicator, Month.of(figure.month))
         assert (figure.rag_colour, figure.rag_reason) == (expected.rag.colour, expected.rag.reason[:1000])
         assert figure.value == expected.value and figure.ytd == expected.ytd and figure.rolling_12 == expected.rolling_12
         assert figure.target == expected.target and figure.direction == (expected.direction or "")
+        assert figure.target_note == expected.target_note
+        rated[figure.month] = expected.rated_value
+    for figure in stored:
+        assert trend_points(figure.trend) == figures.trend(rated, indicator.frequency, Month.of(figure.month))
 
 
 def test_every_month_from_the_first_reading_to_the_horizon():
@@ -125,7 +131,10 @@ def test_adding_months_to_an_untouched_indicator_gives_what_working_it_out_whole
     assert added == list(Figure.objects.filter(indicator=quiet).order_by("month").values_list(*FIELDS))
 
 
-FIELDS = ["month", "value", "ytd", "rolling_12", "previous_value", "direction", "last_year_value", "rag_reason"]
+FIELDS = [
+    "month", "value", "ytd", "rolling_12", "previous_value", "direction", "last_year_value", "rag_reason", "trend",
+    "target_note",
+]
 
 
 def test_no_figures_for_months_still_to_come(settings):
@@ -137,3 +146,27 @@ def test_no_figures_for_months_still_to_come(settings):
         state.refresh()
         assert state.horizon() == Month(2013, 12)
         assert not Figure.objects.filter(month__gt=datetime.date(2013, 12, 1)).exists()
+
+
+@pytest.mark.parametrize("frequency", ["monthly", "quarterly", "annual"])
+def test_each_month_keeps_the_trend_of_the_rated_figures_before_it_as_the_history_changes(frequency):
+    indicator = IndicatorFactory(frequency=frequency, unit="count", aggregation="sum", rated_figure="ytd")
+    TargetFactory(indicator=indicator, financial_year=2012, target=1200, minimum_standard=1000)
+    start = indicator.period_of(datetime.date(2011, 4, 1))
+    periods = [start.shift(n) for n in range({"monthly": 30, "quarterly": 10, "annual": 3}[frequency])]
+    readings = [ReadingFactory(indicator=indicator, period_start=period.start, value=100 + n)
+                for n, period in enumerate(periods) if n != 4]  # a gap
+    clock = IndicatorFactory()
+    ReadingFactory(indicator=clock, period_start=datetime.date(2014, 4, 1))
+    state.refresh()
+    assert_stored_equals_computed(indicator)
+    readings[1].value = 7
+    readings[1].save()
+    state.refresh([indicator.pk])
+    assert_stored_equals_computed(indicator)
+    Target.objects.filter(indicator=indicator).update(target=600)  # 50 a month: stored exactly
+    state.refresh([indicator.pk])
+    assert_stored_equals_computed(indicator)
+    ReadingFactory(indicator=clock, period_start=datetime.date(2014, 6, 1))  # the horizon moves on, two months
+    state.refresh([clock.pk])
+    assert_stored_equals_computed(indicator)

@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 
 URL = "/performance/"
 # Session, user, profile, units below the user's (2), months (3: the first and last stored, the latest with data),
-# domains, the RAG counts, the page's rows, their sparklines and their targets: a fixed number, whatever the
-# number of indicators and readings; and, for a manager, the performance reports published for meetings.
-DASHBOARD_QUERIES = 14
+# domains, the RAG counts, the page's rows (with their sparklines' trends and target notes): a fixed number,
+# whatever the number of indicators and readings; and, for a manager, the performance reports published for meetings.
+DASHBOARD_QUERIES = 12
 
 
 @pytest.fixture
@@ -232,3 +232,69 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_indicators(
     assert queries_of(client, URL + query) == small
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         assert client.get(URL + query).status_code == 200
+
+
+# --- The sparkline is stored with each month's figures: whatever changes them draws it again ------------------
+
+
+def sparkline_label(client, code, period="2013-09"):
+    found = re.search(r'role="img" aria-label="([^"]*)"', row_html(client.get(URL + f"?period={period}"), code))
+    return found.group(1)
+
+
+def csv_file(headers, rows):
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def test_the_sparkline_follows_a_reading_entered_on_the_data_entry_page(client, indicators, ada):
+    from performance import services
+
+    client.force_login(ada)
+    assert sparkline_label(client, "A 1") == "Trend over 12 months: 24.0% to 27.0%, better (6 of 12 periods with no figure)"
+    services.enter_readings(user=ada, entries=[(indicators["amber"], Month(2013, 9), {"value": 22})])
+    assert sparkline_label(client, "A 1") == "Trend over 12 months: 24.0% to 22.0%, worse (6 of 12 periods with no figure)"
+    # A month's trend reads the months before it: October's (the horizon moving on) ends with October's figure.
+    services.enter_readings(user=ada, entries=[(indicators["amber"], Month(2013, 10), {"value": 29})])
+    assert sparkline_label(client, "A 1", "2013-10") == (
+        "Trend over 12 months: 24.0% to 29.0%, better (5 of 12 periods with no figure)"
+    )
+    # The others get October too, nobody touching them: their trend keeps the months before, October a gap.
+    assert sparkline_label(client, "R 1", "2013-10") == (
+        "Trend over 12 months: 24.0% to 20.0%, worse (6 of 12 periods with no figure)"
+    )
+
+
+def test_the_sparkline_follows_an_indicator_changed_in_admin(client, indicators, ada):
+    """Its decimal places and unit are read as the page is drawn; its rated figure changes the figures stored."""
+    amber = indicators["amber"]
+    target = amber.targets.get()
+    client.force_login(ada)
+    response = client.post(f"/admin/performance/indicator/{amber.pk}/change/", {
+        "code": amber.code, "name": amber.name, "definition": "", "unit": "number", "polarity": "higher",
+        "frequency": "monthly", "aggregation": "mean", "rated_figure": "ytd", "decimal_places": "2",
+        "accountable": "", "unit_owner": amber.unit_owner_id, "domain": amber.domain, "strategic_link": "",
+        "data_notes": "", "targets-TOTAL_FORMS": "1", "targets-INITIAL_FORMS": "1", "targets-MIN_NUM_FORMS": "0",
+        "targets-MAX_NUM_FORMS": "1000", "targets-0-id": target.pk, "targets-0-indicator": amber.pk,
+        "targets-0-financial_year": "2013", "targets-0-target": "30", "targets-0-minimum_standard": "25",
+        "targets-0-monthly_profile": "null",
+    })
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    # The mean of April to September (24, 25, 26, 26, 26, 27) is 25.666…: the year to date from 24 to it.
+    assert sparkline_label(client, "A 1") == "Trend over 12 months: 24.00 to 25.67, better (6 of 12 periods with no figure)"
+
+
+def test_the_sparkline_follows_an_import(client, indicators, ada):
+    from performance.spreadsheet import import_indicator_file
+
+    client.force_login(ada)
+    import_indicator_file(csv_file(["Code", "Period", "Value"], [["A 1", "2013-04", "21"], ["A 1", "2013-09", "28"]]),
+                          "readings.csv")
+    assert sparkline_label(client, "A 1") == "Trend over 12 months: 21.0% to 28.0%, better (6 of 12 periods with no figure)"
+    headers = ["Code", "Name", "Unit", "Polarity", "Frequency", "Aggregation", "Rated figure", "Decimal places"]
+    import_indicator_file(csv_file(headers, [["A 1", "Self-directed support", "percent", "lower", "monthly", "latest",
+                                              "value", "2"]]), "indicators.csv")
+    assert sparkline_label(client, "A 1") == "Trend over 12 months: 21.00% to 28.00%, worse (6 of 12 periods with no figure)"

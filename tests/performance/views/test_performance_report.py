@@ -125,5 +125,5 @@ def test_a_fixed_number_of_queries_whatever_the_number_of_indicators(client, div
     small = queries_of(client, url)
     make_large(division)
     assert queries_of(client, url) == small
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(14):
         client.get(url)
