@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from core import documents, publishing, roles
 from core.asat import AsAtError, parse_day
 from core.middleware import keep_form, take_kept_form
+from core.pagination import CountedPaginator
 from core.periods import today
 from core.models import PublishedReport
 from core.views import document_response, spreadsheet_download
@@ -48,16 +49,8 @@ def _as_at(request):
         return None, f"{error} (you entered “{shown}”)"
 
 
-class _CountedPaginator(Paginator):
-    """A paginator told how many items there are (from stored counts) rather than counting them."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached property: this is its answer
-
-
 def _page(request, items, per_page, count=None):
-    paginator = Paginator(items, per_page) if count is None else _CountedPaginator(items, per_page, count)
+    paginator = Paginator(items, per_page) if count is None else CountedPaginator(items, per_page, count)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

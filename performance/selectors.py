@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Count, F, FilteredRelation, Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from core import roles
 from core.models import OrganisationUnit
+from core.pagination import CountedPaginator
 from core.periods import FinancialYear, Month, parse_period
 from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
 
@@ -359,14 +359,6 @@ def report_rows(indicators, month):
     (the indicators with their stored figures of the month) whatever their number."""
     rows = with_figure_at(indicators, month).order_by("domain", "code").values(*ROW_FIELDS)
     return [_row(values, month) for values in rows]
-
-
-class CountedPaginator(Paginator):
-    """A paginator told how many items there are, so that it does not ask the database again."""
-
-    def __init__(self, object_list, per_page, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached_property: this is its cached value
 
 
 def _trend(values, month):
