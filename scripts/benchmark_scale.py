@@ -24,7 +24,7 @@ ACTIONS = 30_000
 BIG_PLAN_ACTIONS = 400
 LEADS = 50
 OFFICER_ACTIONS = 300  # the officer measured leads one action in each plan
-REPEATS = 7
+REPEATS = 15
 COLUMNS = ["Plan", "Source", "Source date", "Area", "Recommendation No", "Recommendation", "Action No", "Action",
            "Expected evidence", "Leads", "Timescale", "Status", "Progress", "Progress date"]
 TIMESCALES = ["March 2011", "Q3 2010/11", "Ongoing", "End 2012", "December 2030", "Completed", "Soon"]
@@ -157,35 +157,48 @@ def run(print_line):
 
 
 def time_pages(pages):
-    """Print each page's SQL queries, median time, its multiple of the first page's (the floor) and the peak
-    Python memory of one request; `pages` is [(label, client, url)], the floor first."""
+    """Print each page's SQL queries, median time, its multiple of the floor and the peak Python memory of one
+    request; `pages` is [(label, client, url)], the floor first.
+
+    Each page is timed over and over, the floor too. The floor is timed after a warm-up, before the pages and again
+    after them, and the median of both runs is the floor: on a shared machine it drifts, and timed once, first,
+    right after a load, it made the same page 10 times the floor in one run and 16 in the next."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    floor = cpu_floor = None
-    print()
-    # The CPU columns (this process's time, time.process_time) are steadier than the wall clock on a shared machine;
-    # they leave out the time waiting for the database server (PostgreSQL), which the wall clock counts.
-    print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'CPU':>9} {'x floor':>8} {'peak MiB':>9}")
+    (floor_label, floor_client, floor_url), pages = pages[0], pages[1:]
+
+    def timed(client, url, times):
+        samples = []
+        for _ in range(times):
+            begun, cpu_begun = time.perf_counter(), time.process_time()
+            client.get(url)
+            samples.append((time.perf_counter() - begun, time.process_time() - cpu_begun))
+        return samples
+
+    timed(floor_client, floor_url, REPEATS)  # warm up: the first requests after a load pay for caches and collections
+    floors = timed(floor_client, floor_url, 3 * REPEATS)
+    lines = []
     for label, client, url in pages:
         connection.queries_log.clear()  # a full log (it keeps 9,000) would hide new queries from the count
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, (label, response.status_code)
-        times, cpu_times = [], []
-        for _ in range(REPEATS):
-            begun, cpu_begun = time.perf_counter(), time.process_time()
-            client.get(url)
-            times.append(time.perf_counter() - begun)
-            cpu_times.append(time.process_time() - cpu_begun)
+        median, cpu = (statistics.median(column) for column in zip(*timed(client, url, REPEATS)))
         tracemalloc.start()
         client.get(url)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        median, cpu = statistics.median(times), statistics.median(cpu_times)
-        floor, cpu_floor = floor or median, cpu_floor or cpu
+        lines.append((label, len(captured), median, cpu, peak))
+    floors += timed(floor_client, floor_url, 3 * REPEATS)
+    floor, cpu_floor = (statistics.median(column) for column in zip(*floors))
+    print()
+    # The CPU columns (this process's time, time.process_time) are steadier than the wall clock on a shared machine;
+    # they leave out the time waiting for the database server (PostgreSQL), which the wall clock counts.
+    print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'CPU':>9} {'x floor':>8} {'peak MiB':>9}")
+    for label, queries, median, cpu, peak in [(floor_label, 0, floor, cpu_floor, 0.0), *lines]:
         print(
-            f"{label:48} {len(captured):7} {median * 1000:7.1f} ms {median / floor:7.1f}x {cpu * 1000:6.1f} ms "
+            f"{label:48} {queries:7} {median * 1000:7.1f} ms {median / floor:7.1f}x {cpu * 1000:6.1f} ms "
             f"{cpu / cpu_floor:7.1f}x {peak:9.1f}",
             flush=True,
         )
