@@ -1,6 +1,7 @@
 """core/documents.py: the accessible document machinery every report uses, read back as Word and PDF readers
 would (python-docx, pypdf)."""
 
+import gc
 import io
 
 import pytest
@@ -90,6 +91,40 @@ def test_pdf_is_tagged_with_title_and_language():
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en-GB" and catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog
     assert "Action 1.1 text" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_a_pdf_is_made_with_the_cycle_collector_off_and_leaves_it_as_it_found_it(monkeypatch, collector_on):
+    import weasyprint
+
+    seen = []
+    real_write_pdf = weasyprint.HTML.write_pdf
+
+    def write_pdf(self, **options):
+        seen.append(gc.isenabled())
+        return real_write_pdf(self, **options)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        documents.html_to_pdf("<html lang='en-GB'><title>Report</title><p>Text</p></html>")
+        assert seen == [False] and gc.isenabled() is collector_on
+    finally:
+        gc.enable()
+
+
+def test_the_collector_stays_off_until_the_last_of_overlapping_renders_ends():
+    first, second = documents._without_cycle_collection(), documents._without_cycle_collection()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # another thread's render ending first
+    assert not gc.isenabled()
+    with pytest.raises(ValueError):
+        with documents._without_cycle_collection():
+            raise ValueError("a render failing")
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
 
 
 def test_without_pango_a_pdf_says_what_to_install(monkeypatch):
