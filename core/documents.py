@@ -64,9 +64,39 @@ def html_to_pdf(html, *, base_url=None):
         from weasyprint import HTML
     except (OSError, ImportError) as error:
         raise DocumentUnavailable(f"{PANGO_HINT} ({error})") from error
+    _keep_page_references()
     with _without_cycle_collection():
         document = HTML(string=html, base_url=base_url or str(REPORT_CSS.parent))
         return document.write_pdf(pdf_variant="pdf/ua-1")
+
+
+def _page_references_kept(pdf):
+    """pydyf's `PDF.page_references` (each page's "n 0 R"), built once per number of pages instead of on every read."""
+    kids = pdf.pages["Kids"]
+    kept = pdf.__dict__.get("_page_references_kept")
+    if kept is None or kept[0] is not kids or kept[1] != len(kids):
+        kept = (kids, len(kids), tuple(f"{number} 0 R".encode("ascii") for number in kids[::3]))
+        pdf.__dict__["_page_references_kept"] = kept
+    return kept[2]
+
+
+def _keep_page_references():
+    """Have pydyf build a PDF's list of page references once rather than on each read: tagging a PDF (PDF/UA) reads
+    it for every structure element, each line of text in a cell among them, and pydyf 0.13 built the whole list
+    each time, quadratic in the pages (about 17,000 reads of a 110-item list for a 300-action plan).
+
+    Put in place only where pydyf's own property gives the same references as ours on a small PDF, so that a pydyf
+    that changes its meaning keeps its own."""
+    import pydyf
+
+    current = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(current, property) or current.fget is _page_references_kept:
+        return
+    pdf = pydyf.PDF()
+    for _ in range(3):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    if current.fget(pdf) == _page_references_kept(pdf):
+        pydyf.PDF.page_references = property(_page_references_kept, doc=current.__doc__)
 
 
 # Python's cycle collector is off while WeasyPrint renders. A 300-action plan's boxes, pages and PDF objects are

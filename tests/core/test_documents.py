@@ -127,6 +127,28 @@ def test_the_collector_stays_off_until_the_last_of_overlapping_renders_ends():
     assert gc.isenabled()
 
 
+def test_page_references_are_pydyfs_built_once_per_number_of_pages():
+    import pydyf
+
+    documents.html_to_pdf("<html lang='en-GB'><title>Report</title><p>Text</p></html>")
+    assert pydyf.PDF.page_references.fget is documents._page_references_kept
+    pdf = pydyf.PDF()
+    for count in range(1, 5):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        references = pdf.page_references
+        assert references == tuple(f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3]) and len(references) == count
+        assert pdf.page_references is references  # kept until a page is added
+
+
+def test_a_pydyf_whose_page_references_mean_something_else_keeps_its_own(monkeypatch):
+    import pydyf
+
+    their_own = property(lambda pdf: [f"{number} 0 R" for number in pdf.pages["Kids"][::3]])
+    monkeypatch.setattr(pydyf.PDF, "page_references", their_own)
+    documents._keep_page_references()
+    assert pydyf.PDF.page_references is their_own
+
+
 def test_without_pango_a_pdf_says_what_to_install(monkeypatch):
     import builtins
 
