@@ -100,10 +100,11 @@ def _keep_page_references():
 
 
 # Python's cycle collector is off while WeasyPrint renders. A 300-action plan's boxes, pages and PDF objects are
-# hundreds of thousands of objects that live until the PDF is written, and Python 3.11 ran about eight full
-# collections over them (and everything else in the process) on the way: a second of a six-second render, to find
-# almost nothing (the render's peak memory is the same without them). What cyclic garbage a render leaves is
-# collected as usual once the collector is back on. Renders in other threads keep it off until the last one ends.
+# about 400,000 objects that live until the PDF is written, and Python 3.11 ran about eight full collections over
+# them (and everything else in the process) on the way, a second of a six-second render, to find almost nothing.
+# They hold each other, so they are garbage only once the PDF is made: the first collection after the collector is
+# back on frees them in one pass (about 0.3 s). Peak memory is 3 MiB higher. Renders in other threads keep the
+# collector off until the last one ends.
 _collector_lock = threading.Lock()
 _renders_in_progress = 0
 _collector_was_on = False
