@@ -149,6 +149,28 @@ def test_a_pydyf_whose_page_references_mean_something_else_keeps_its_own(monkeyp
     assert pydyf.PDF.page_references is their_own
 
 
+def test_in_the_pdf_report_cells_have_borders_on_four_sides_the_top_and_left_a_hairline():
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TableCellBox
+
+    from core.templatetags.documents import document_styles
+
+    html = (
+        f"<html><head>{document_styles(True)}</head><body><table class='app-report-table'><thead><tr><th>Action</th></tr>"
+        "</thead><tbody><tr><td class='app-group-open'>Open</td></tr><tr><td>Cell</td></tr></tbody></table></body></html>"
+    )
+    page = HTML(string=html).render(stylesheets=[documents._pdf_drawing_css()]).pages[0]
+    cells = {box.element.text: box for box in page._page_box.descendants() if isinstance(box, TableCellBox)}
+
+    def widths(text):
+        box = cells[text]
+        return [round(getattr(box, f"border_{side}_width"), 2) for side in ("top", "right", "bottom", "left")]
+
+    assert widths("Action") == [1, 1, 1, 0.01]  # the header row's top line as drawn in the browser
+    assert widths("Cell") == [0.01, 1, 1, 0.01]
+    assert widths("Open") == [0, 1, 0, 0]  # a recommendation's open cell, drawn side by side anyway
+
+
 def test_without_pango_a_pdf_says_what_to_install(monkeypatch):
     import builtins
 
