@@ -137,19 +137,20 @@ def single_plan(args, reports=False):
         return out.getvalue().encode()
 
     def measure(label, func, repeatable=True):
-        """Time and queries in one run; Python memory peak in a second run (tracemalloc slows it)."""
+        """Time (wall clock, and this process's CPU time, steadier on a shared machine) and queries in one run;
+        Python memory peak in a second run (tracemalloc slows it)."""
         connection.queries_log.clear()
         with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = func()
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
         memory = ""
         if repeatable:
             tracemalloc.start()
             func()
             memory = f"peak {tracemalloc.get_traced_memory()[1] / 2**20:7.1f} MiB"
             tracemalloc.stop()
-        print(f"{label:34} {elapsed * 1000:9.0f} ms  {len(queries):6} queries  {memory}", flush=True)
+        print(f"{label:34} {elapsed * 1000:9.0f} ms  cpu {cpu * 1000:7.0f} ms  {len(queries):6} queries  {memory}", flush=True)
         return result
 
     data = plan_file(args.actions)

@@ -1,6 +1,7 @@
 """core/documents.py: the accessible document machinery every report uses, read back as Word and PDF readers
 would (python-docx, pypdf)."""
 
+import gc
 import io
 
 import pytest
@@ -90,6 +91,84 @@ def test_pdf_is_tagged_with_title_and_language():
     catalog = reader.trailer["/Root"]
     assert catalog["/Lang"] == "en-GB" and catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog
     assert "Action 1.1 text" in reader.pages[0].extract_text()
+
+
+@pytest.mark.parametrize("collector_on", [True, False])
+def test_a_pdf_is_made_with_the_cycle_collector_off_and_leaves_it_as_it_found_it(monkeypatch, collector_on):
+    import weasyprint
+
+    seen = []
+    real_write_pdf = weasyprint.HTML.write_pdf
+
+    def write_pdf(self, **options):
+        seen.append(gc.isenabled())
+        return real_write_pdf(self, **options)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+    (gc.enable if collector_on else gc.disable)()
+    try:
+        documents.html_to_pdf("<html lang='en-GB'><title>Report</title><p>Text</p></html>")
+        assert seen == [False] and gc.isenabled() is collector_on
+    finally:
+        gc.enable()
+
+
+def test_the_collector_stays_off_until_the_last_of_overlapping_renders_ends():
+    first, second = documents._without_cycle_collection(), documents._without_cycle_collection()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # another thread's render ending first
+    assert not gc.isenabled()
+    with pytest.raises(ValueError):
+        with documents._without_cycle_collection():
+            raise ValueError("a render failing")
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()
+
+
+def test_page_references_are_pydyfs_built_once_per_number_of_pages():
+    import pydyf
+
+    documents.html_to_pdf("<html lang='en-GB'><title>Report</title><p>Text</p></html>")
+    assert pydyf.PDF.page_references.fget is documents._page_references_kept
+    pdf = pydyf.PDF()
+    for count in range(1, 5):
+        pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        references = pdf.page_references
+        assert references == tuple(f"{number} 0 R".encode() for number in pdf.pages["Kids"][::3]) and len(references) == count
+        assert pdf.page_references is references  # kept until a page is added
+
+
+def test_a_pydyf_whose_page_references_mean_something_else_keeps_its_own(monkeypatch):
+    import pydyf
+
+    their_own = property(lambda pdf: [f"{number} 0 R" for number in pdf.pages["Kids"][::3]])
+    monkeypatch.setattr(pydyf.PDF, "page_references", their_own)
+    documents._keep_page_references()
+    assert pydyf.PDF.page_references is their_own
+
+
+def test_in_the_pdf_report_cells_have_borders_on_four_sides_the_top_and_left_a_hairline():
+    from weasyprint import HTML
+    from weasyprint.formatting_structure.boxes import TableCellBox
+
+    from core.templatetags.documents import document_styles
+
+    html = (
+        f"<html><head>{document_styles(True)}</head><body><table class='app-report-table'><thead><tr><th>Action</th></tr>"
+        "</thead><tbody><tr><td class='app-group-open'>Open</td></tr><tr><td>Cell</td></tr></tbody></table></body></html>"
+    )
+    page = HTML(string=html).render(stylesheets=[documents._pdf_drawing_css()]).pages[0]
+    cells = {box.element.text: box for box in page._page_box.descendants() if isinstance(box, TableCellBox)}
+
+    def widths(text):
+        box = cells[text]
+        return [round(getattr(box, f"border_{side}_width"), 2) for side in ("top", "right", "bottom", "left")]
+
+    assert widths("Action") == [1, 1, 1, 0.01]  # the header row's top line as drawn in the browser
+    assert widths("Cell") == [0.01, 1, 1, 0.01]
+    assert widths("Open") == [0, 1, 0, 0]  # a recommendation's open cell, drawn side by side anyway
 
 
 def test_without_pango_a_pdf_says_what_to_install(monkeypatch):

@@ -58,6 +58,8 @@ def test_the_print_page_has_the_cover_and_both_layouts(client, oscar, inspection
     assert "Recommendation</th>" in page and "Measurable indicator</th>" in page
     # The recommendation heads its first action's row and the next action's row names it (no rowspan, for WeasyPrint).
     assert page.count("Close cases open for more than six months") == 1 and "Recommendation 4, continued" in page
+    # ... in one cell across the recommendation's three columns, not beside two empty ones (fewer boxes to lay out).
+    assert '<td colspan="3" class="app-small">Recommendation 4, continued</td>' in page
     assert "Consult partner councils" in page and "Milestones of action 4.1" in page
     assert 'class="app-report-nav"' in page and "report.css" in page  # the site's page links its stylesheet
     assert page.count('class="app-report-area"') == 2
