@@ -2,8 +2,8 @@
 
 Each app says which objects' histories make up a page (`actionplans/history.py`);
 this module turns django-simple-history records into `Change` rows with a fixed
-number of queries: one per history table (its users joined) and one per
-many-to-many field, however many records there are, each compiled to SQL once.
+number of queries: one per history table, its users (and a many-to-many field's
+ids, when asked) joined, however many records there are, each compiled to SQL once.
 """
 
 from dataclasses import dataclass, replace
