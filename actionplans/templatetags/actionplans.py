@@ -1,12 +1,12 @@
 """Tags for what every row of actions shows; tags rather than includes, as a plan page shows hundreds of rows."""
 
-from html import escape  # the standard library's: Django's adds a lazy-string wrapper per call
 from urllib.parse import quote
 
 from django import template
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from core.html import escape  # not Django's, which adds a lazy-string wrapper per call
 from core.templatetags.rag import badge_html
 
 register = template.Library()

@@ -5,10 +5,10 @@ Tags rather than template loops and includes: a county's filter forms list hundr
 leads, and the loop (a lookup and a filter per option) was a third of the actions list's time.
 """
 
-from html import escape
-
 from django import forms, template
 from django.utils.safestring import mark_safe
+
+from core.html import escape
 
 register = template.Library()
 
