@@ -195,16 +195,14 @@ class ActionFilter(django_filters.FilterSet):
         if len(states) != 1:
             return None
         [(name, value)] = states.items()
-        if name == "rag":
-            column = f"{value}_count"
-        elif name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
+        if name == "rag" or name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
             column = f"{value}_count"
         elif name in ("overdue", "update_overdue", "needs_due_date"):
             column = f"{name}_count"
         else:
             return None
-        tallies = ActionTally.objects.filter(**{self.PLAN_FILTERS[name]: value for name, value in used.items() if name in self.PLAN_FILTERS})
-        return tallies.aggregate(total=Coalesce(Sum(column), 0))["total"]
+        plans = {self.PLAN_FILTERS[field]: chosen for field, chosen in used.items() if field in self.PLAN_FILTERS}
+        return ActionTally.objects.filter(**plans).aggregate(total=Coalesce(Sum(column), 0))["total"]
 
     def applied(self):
         """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""
