@@ -49,6 +49,11 @@ def test_the_report_command_writes_the_html_report(seeded, tmp_path):
     assert "Prosecution of a care worker" in html
 
 
+def test_the_report_command_into_a_missing_folder_is_a_clear_error(seeded, tmp_path):
+    with pytest.raises(CommandError, match=r"^Cannot write .*report\.html: "):
+        call_command("safeguarding_report", "2009/10 Q4", "--format", "html", "--output", str(tmp_path / "no" / "report.html"))
+
+
 def test_the_report_command_writes_word_and_pdf(seeded, tmp_path):
     """The same report as a committee document: read back as Word and PDF readers would."""
     from docx import Document

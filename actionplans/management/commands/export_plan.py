@@ -1,10 +1,9 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans import reports, selectors
 from actionplans.models import Plan
 from core.asat import AsAtError, parse_day
+from core.commands import write_output
 from core.documents import DocumentUnavailable
 from core.periods import today
 
@@ -38,10 +37,6 @@ class Command(BaseCommand):
             content, _, _ = reports.render(report, options["format"], layout, changes=reports.changes_for(report))
         except DocumentUnavailable as error:
             raise CommandError(str(error)) from None
-        output = Path(options["output"])
-        try:
-            output.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        output = write_output(options["output"], content)
         rows = sum(1 for _ in report.rows)
         self.stdout.write(f"Exported '{plan.title}' as at {day.isoformat()}: {rows} actions to {output}.")

@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
 from actionplans import state as actionplans_state
+from core.commands import write_output
 from core.documents import DocumentUnavailable
 from performance import report, selectors
 from performance.models import Indicator
@@ -31,10 +30,6 @@ class Command(BaseCommand):
             content, _, _ = report.render(made, options["format"], changes=report.changes_for(made, choice.month))
         except DocumentUnavailable as error:
             raise CommandError(str(error)) from None
-        output = Path(options["output"])
-        try:
-            output.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        output = write_output(options["output"], content)
         count = sum(1 for _ in made.indicators)
         self.stdout.write(f"Exported the performance report for {choice.month.name}: {count} indicators to {output}.")

@@ -1,7 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import write_output
 from performance import export, selectors
 from performance.models import Indicator
 
@@ -21,10 +20,6 @@ class Command(BaseCommand):
         if choice.month is None:
             raise CommandError("There are no figures yet: enter some readings first.")
         content, _, _ = export.export_indicators(choice.month, options["format"])
-        output = Path(options["output"])
-        try:
-            output.write_bytes(content)
-        except OSError as error:
-            raise CommandError(f"Cannot write {output}: {error.strerror}.") from None
+        output = write_output(options["output"], content)
         count = Indicator.objects.count()
         self.stdout.write(f"Exported {count} indicator{'s' if count != 1 else ''} as at {choice.month.name} to {output}.")

@@ -1,7 +1,6 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from core.commands import write_output
 from core.documents import DocumentUnavailable
 from safeguarding import report, selectors
 from safeguarding.management.commands.import_safeguarding import team_named
@@ -35,6 +34,5 @@ class Command(BaseCommand):
             content, _, _ = report.render(quarterly, options["format"])
         except DocumentUnavailable as error:
             raise CommandError(str(error)) from error
-        output = Path(options["output"])
-        output.write_bytes(content)
+        output = write_output(options["output"], content)
         self.stdout.write(f"Wrote the safeguarding report for {quarter.name} ({team}) to {output}.")
