@@ -76,7 +76,6 @@ def readings():
 def run(print_line):
     from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client
     from django.test.utils import override_settings
 
     from actionplans.models import Lead
@@ -112,7 +111,7 @@ def run(print_line):
     admin = User.objects.create_superuser("benchadmin", password="indicator-benchmark-1")
     unit = OrganisationUnit.objects.get(name="Benchmark unit 07")
     indicator = Indicator.objects.get(code="K0007")
-    anonymous, as_officer, as_admin = Client(), Client(), Client()
+    anonymous, as_officer, as_admin = (benchmark_scale.deployed_client() for _ in range(3))
     as_officer.force_login(officer)
     as_admin.force_login(admin)
     month = "2013-09"

@@ -24,7 +24,8 @@ ACTIONS = 30_000
 BIG_PLAN_ACTIONS = 400
 LEADS = 50
 OFFICER_ACTIONS = 300  # the officer measured leads one action in each plan
-REPEATS = 15
+REPEATS = 30  # requests timed of each page, and as many of the floor between them
+BLOCK = 5
 COLUMNS = ["Plan", "Source", "Source date", "Area", "Recommendation No", "Recommendation", "Action No", "Action",
            "Expected evidence", "Leads", "Timescale", "Status", "Progress", "Progress date"]
 TIMESCALES = ["March 2011", "Q3 2010/11", "Ongoing", "End 2012", "December 2030", "Completed", "Soon"]
@@ -72,7 +73,6 @@ def run(print_line):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
     from django.test.utils import override_settings
 
     from actionplans import spreadsheet, state
@@ -136,7 +136,7 @@ def run(print_line):
 
     big = Plan.objects.get(title__startswith="County plan 000")
     busy_action = Action.objects.filter(plan=big).order_by("sort_key").first()
-    anonymous, as_officer, as_manager = Client(), Client(), Client()
+    anonymous, as_officer, as_manager = deployed_client(), deployed_client(), deployed_client()
     as_officer.force_login(officer)
     as_manager.force_login(manager)
     pages = [
@@ -156,13 +156,26 @@ def run(print_line):
     time_pages(pages)
 
 
+def deployed_client():
+    """A browser's session with the site as deployed, over HTTPS: production redirects plain HTTP there."""
+    from django.test import Client
+
+    class OverHttps(Client):
+        def get(self, path, data=None, follow=False, secure=True, **extra):
+            return super().get(path, data, follow, secure, **extra)
+
+    return OverHttps()
+
+
 def time_pages(pages):
     """Print each page's SQL queries, median time, its multiple of the floor and the peak Python memory of one
     request; `pages` is [(label, client, url)], the floor first.
 
-    Each page is timed over and over, the floor too. The floor is timed after a warm-up, before the pages and again
-    after them, and the median of both runs is the floor: on a shared machine it drifts, and timed once, first,
-    right after a load, it made the same page 10 times the floor in one run and 16 in the next."""
+    A page and the floor are timed in turns, in blocks of BLOCK requests, and each page's multiple is of the floor
+    timed between its own blocks: on a shared machine the speed drifts within a run (the floor timed alone, before
+    and after the pages, moved by half), and two medians taken minutes apart made the same page 8 times the floor
+    in one run and 16 in the next. The first floor request after a block of a page pays for caches that page filled;
+    the blocks keep that to one request in BLOCK."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -177,28 +190,35 @@ def time_pages(pages):
         return samples
 
     timed(floor_client, floor_url, REPEATS)  # warm up: the first requests after a load pay for caches and collections
-    floors = timed(floor_client, floor_url, 3 * REPEATS)
+    all_floors = []
     lines = []
     for label, client, url in pages:
         connection.queries_log.clear()  # a full log (it keeps 9,000) would hide new queries from the count
         with CaptureQueriesContext(connection) as captured:
             response = client.get(url)
         assert response.status_code == 200, (label, response.status_code)
-        median, cpu = (statistics.median(column) for column in zip(*timed(client, url, REPEATS)))
+        # Counted now: every later request empties the log, and with DEBUG off nothing refills it.
+        queries = len(captured)
+        timed(client, url, BLOCK)  # warm up
+        samples, floors = [], []
+        for _ in range(REPEATS // BLOCK):
+            floors += timed(floor_client, floor_url, BLOCK)
+            samples += timed(client, url, BLOCK)
+        all_floors += floors
+        (median, cpu), (floor, cpu_floor) = ((statistics.median(column) for column in zip(*runs)) for runs in (samples, floors))
         tracemalloc.start()
         client.get(url)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        lines.append((label, len(captured), median, cpu, peak))
-    floors += timed(floor_client, floor_url, 3 * REPEATS)
-    floor, cpu_floor = (statistics.median(column) for column in zip(*floors))
+        lines.append((label, queries, median, median / floor, cpu, cpu / cpu_floor, peak))
+    floor, cpu_floor = (statistics.median(column) for column in zip(*all_floors))
     print()
     # The CPU columns (this process's time, time.process_time) are steadier than the wall clock on a shared machine;
     # they leave out the time waiting for the database server (PostgreSQL), which the wall clock counts.
     print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'CPU':>9} {'x floor':>8} {'peak MiB':>9}")
-    for label, queries, median, cpu, peak in [(floor_label, 0, floor, cpu_floor, 0.0), *lines]:
+    for label, queries, median, times, cpu, cpu_times, peak in [(floor_label, 0, floor, 1, cpu_floor, 1, 0.0), *lines]:
         print(
-            f"{label:48} {queries:7} {median * 1000:7.1f} ms {median / floor:7.1f}x {cpu * 1000:6.1f} ms "
-            f"{cpu / cpu_floor:7.1f}x {peak:9.1f}",
+            f"{label:48} {queries:7} {median * 1000:7.1f} ms {times:7.1f}x {cpu * 1000:6.1f} ms "
+            f"{cpu_times:7.1f}x {peak:9.1f}",
             flush=True,
         )
