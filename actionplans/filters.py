@@ -2,14 +2,18 @@
 and "needs a due date" read each action's stored state (`state.py`), so the lists count, filter
 and paginate in the database."""
 
+import operator
+from functools import reduce
+
 import django_filters
 from django import forms
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from core.asat import EARLIEST, LATEST
+from core.forms import ChoicePairs
 from core.models import OrganisationUnit
-from core.rag import COLOUR_CHOICES
+from core.rag import COLOUR_CHOICES, COLOUR_ORDER
 
 from .models import Action, ActionTally, Lead, Plan, Recommendation
 from .rag import CANCELLED, COMPLETED, DELAYED, ON_COURSE, STATUS_LABELS
@@ -30,7 +34,7 @@ def _choices(field):
         labelled = [(pk, Lead.display(name, initials)) for pk, name, initials in rows.values_list("pk", "name", "initials")]
     else:
         labelled = list(rows.values_list("pk", "title" if model is Plan else "name"))
-    return [("", field.empty_label), *labelled]
+    return ChoicePairs([("", field.empty_label), *labelled])
 
 
 class PlanFilterForm(forms.Form):
@@ -185,24 +189,28 @@ class ActionFilter(django_filters.FilterSet):
 
     def tallied_count(self):
         """How many actions the list holds, from the plans' stored counts (ActionTally) when the filters in use
-        are one stored state the tallies count (a colour, a closing status, overdue, update overdue, needing a
-        due date) and the plan's own fields; else None, and the list counts its actions. "Red" matched 16,000
+        are at most one stored state the tallies count (a colour, a closing status, overdue, update overdue,
+        needing a due date) and the plan's own fields; else None, and the list counts its actions. "Red" matched 16,000
         of a county's 30,000 actions, counted on every page of the list."""
         if not self.form.is_valid():
             return None
         used = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", False)}
         states = {name: value for name, value in used.items() if name not in self.PLAN_FILTERS}
-        if len(states) != 1:
+        if not states:
+            # Every action has one colour: the colours' counts add up to all the actions.
+            counted = reduce(operator.add, (F(f"{colour}_count") for colour in COLOUR_ORDER))
+        elif len(states) > 1:
             return None
-        [(name, value)] = states.items()
-        if name == "rag" or name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
-            column = f"{value}_count"
-        elif name in ("overdue", "update_overdue", "needs_due_date"):
-            column = f"{name}_count"
         else:
-            return None
+            [(name, value)] = states.items()
+            if name == "rag" or name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
+                counted = F(f"{value}_count")
+            elif name in ("overdue", "update_overdue", "needs_due_date"):
+                counted = F(f"{name}_count")
+            else:
+                return None
         plans = {self.PLAN_FILTERS[field]: chosen for field, chosen in used.items() if field in self.PLAN_FILTERS}
-        return ActionTally.objects.filter(**plans).aggregate(total=Coalesce(Sum(column), 0))["total"]
+        return ActionTally.objects.filter(**plans).aggregate(total=Coalesce(Sum(counted), 0))["total"]
 
     def applied(self):
         """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""

@@ -463,13 +463,12 @@ def list_rows(actions, chunk_size=2000):
         yield from _listed_rows(chunk)
 
 
-def actions_led_by(user):
-    """The actions `user` leads (through any of their leads), each once.
+def ids_of_actions_led_by(user):
+    """The ids of the actions `user` leads (through any of their leads), each once: a set, whose size is how many.
 
-    Their ids are read first: as a subquery, PostgreSQL sorted every action of every plan
+    Read on their own, not as a subquery of the list: that way PostgreSQL sorted every action of every plan
     before finding the officer's few hundred (165 ms at county scale; 10 ms this way)."""
-    ids = set(Action.objects.filter(leads__user=user).order_by().values_list("pk", flat=True))
-    return Action.objects.filter(pk__in=ids)
+    return set(Action.objects.filter(leads__user=user).order_by().values_list("pk", flat=True))
 
 
 def actions_awaiting_sign_off(user, managed_unit_ids, is_admin):

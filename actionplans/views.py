@@ -62,7 +62,10 @@ def home_context(request):
     time) and, for a manager or an admin, the counts across plans of the actions they answer for, each linking
     to the list behind it. `performance.views.home` renders it, with the indicators beside it."""
     state.ensure_rated_today()
-    page, query = _page(request, selectors.actions_led_by(request.user).worst_first().values_list("pk", flat=True), MY_ACTIONS_PER_PAGE)
+    led = selectors.ids_of_actions_led_by(request.user)
+    page, query = _page(
+        request, Action.objects.filter(pk__in=led).worst_first().values_list("pk", flat=True), MY_ACTIONS_PER_PAGE, len(led)
+    )
     dashboard, awaiting = None, []
     is_admin = roles.is_admin(request.user)
     profile = roles.profile_of(request.user)

@@ -92,7 +92,7 @@ def test_query_count_does_not_grow(client, olivia, division, lead, plan_of, quer
     plan_of(LARGE, division, lead, "Large plan")
     assert queries_of(reverse("home")) == small
     assert queries_of(reverse("home") + "?page=2") == small
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         client.get(reverse("home"))
 
 
