@@ -468,7 +468,8 @@ def ids_of_actions_led_by(user):
 
     Read on their own, not as a subquery of the list: that way PostgreSQL sorted every action of every plan
     before finding the officer's few hundred (165 ms at county scale; 10 ms this way)."""
-    return set(Action.objects.filter(leads__user=user).order_by().values_list("pk", flat=True))
+    # From the leads' links alone: the actions table itself has nothing to add to their ids.
+    return set(Action.leads.through.objects.filter(lead__user=user).values_list("action_id", flat=True))
 
 
 def actions_awaiting_sign_off(user, managed_unit_ids, is_admin):
