@@ -216,6 +216,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # along while it is used) and when the browser closes; a form sent after that is kept (core/middleware.py).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT_MINUTES", "60")) * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# Django's database sessions, read with a query compiled once (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 
 # Password guessing (django-axes): LOGIN_FAILURE_LIMIT failures for one username, or from one address, lock that
 # username or address out until LOGIN_LOCKOUT_MINUTES have passed since its last attempt. An admin unlocks

@@ -64,6 +64,13 @@ def _sparkline_xs(count, width, pad):
     return tuple(_number(pad + index * step) for index in range(count))
 
 
+@functools.lru_cache(maxsize=16)
+def _tenths(limit):
+    """Every coordinate from 0 to `limit` in tenths, as drawn: a sparkline's points look theirs up rather than
+    format each (a dashboard's hundred sparklines formatted 1,200 numbers, a sixth of their time)."""
+    return tuple(_number(tenth / 10) for tenth in range(limit * 10 + 1))
+
+
 def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months=12, width=120, height=32):
     """A small line of up to 12 points, oldest first, with gaps where a value is None and a dot on the latest.
 
@@ -98,16 +105,18 @@ def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months
         if high == low:
             ys = [_number(height / 2)] * len(known)
         else:
-            span, plot = high - low, height - 2 * pad
-            ys = [_number(height - pad - (value - low) / span * plot) for value in floats]
-        shapes, run, previous = [], [], None
-        for index, y in zip(known, ys):
-            if run and index != previous + 1:  # a gap ends a run
-                shapes.append(_sparkline_run(run))
-                run = []
-            run.append((xs[index], y))
-            previous = index
-        shapes.append(_sparkline_run(run))
+            span, plot, tenths = high - low, height - 2 * pad, _tenths(height)
+            ys = [tenths[round((height - pad - (value - low) / span * plot) * 10)] for value in floats]
+        points = [f"{xs[index]},{y}" for index, y in zip(known, ys)]
+        if known[-1] - known[0] == len(known) - 1:  # no gap: one run, as most indicators' are
+            shapes = [_sparkline_run(points)]
+        else:
+            shapes, start = [], 0
+            for position in range(1, len(known)):
+                if known[position] != known[position - 1] + 1:  # a gap ends a run
+                    shapes.append(_sparkline_run(points[start:position]))
+                    start = position
+            shapes.append(_sparkline_run(points[start:]))
         shapes.append(f'<circle cx="{xs[known[-1]]}" cy="{ys[-1]}" r="3" fill="{TEXT_COLOUR}"/>')
         drawn = "".join(shapes)
     else:
@@ -123,14 +132,14 @@ def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months
     )
 
 
-def _sparkline_run(run):
-    """Consecutive points of a sparkline, (x, y) as drawn: a line, or a dot for a figure with gaps either side (a
+def _sparkline_run(points):
+    """Consecutive points of a sparkline, "x,y" as drawn: a line, or a dot for a figure with gaps either side (a
     line of one point would not show at all)."""
-    if len(run) == 1:
-        return f'<circle cx="{run[0][0]}" cy="{run[0][1]}" r="2" fill="{VALUE_COLOUR}"/>'
-    coordinates = " ".join(f"{x},{y}" for x, y in run)
+    if len(points) == 1:
+        x, y = points[0].split(",")
+        return f'<circle cx="{x}" cy="{y}" r="2" fill="{VALUE_COLOUR}"/>'
     return (
-        f'<polyline points="{coordinates}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2" '
+        f'<polyline points="{" ".join(points)}" fill="none" stroke="{VALUE_COLOUR}" stroke-width="2" '
         'stroke-linejoin="round" stroke-linecap="round"/>'
     )
 

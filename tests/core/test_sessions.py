@@ -79,3 +79,17 @@ def test_visitors_who_are_not_signed_in_get_no_session_stored(client):
     client.get(reverse("login"))
     client.get(reverse("accessibility"))
     assert Session.objects.count() == 0
+
+
+def test_a_session_is_read_in_one_query_and_an_expired_one_reads_as_none(client, olivia, django_assert_num_queries):
+    from core.sessions import SessionStore
+
+    client.force_login(olivia)
+    key = client.session.session_key
+    with django_assert_num_queries(1):
+        assert SessionStore(key).load()["_auth_user_id"] == str(olivia.pk)
+    Session.objects.filter(session_key=key).update(expire_date=NOW - datetime.timedelta(seconds=1))
+    expired = SessionStore(key)
+    assert expired.load() == {} and expired.session_key is None
+    assert SessionStore("no-such-session-key-0123456789").load() == {}
+    assert client.get(reverse("home")).status_code == 302  # the expired session signs no one in

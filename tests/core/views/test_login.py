@@ -89,3 +89,29 @@ def test_an_account_with_no_profile_and_a_switched_off_one(client, ada, olivia):
     olivia.save()
     assert backend.get_user(olivia.pk) is None
     assert backend.get_user(0) is None
+
+
+def test_the_signed_in_user_is_loaded_whole_with_their_profile_and_its_unit(olivia, ada, django_assert_num_queries):
+    """The compiled query of core.signin gives what Django's own would: every field, as the database holds it."""
+    from django.contrib.auth import get_user_model
+
+    from core.models import Profile
+    from core.signin import UserBackend
+
+    expected = get_user_model().objects.get(pk=olivia.pk)
+    with django_assert_num_queries(1):
+        user = UserBackend().get_user(olivia.pk)
+        assert [getattr(user, f.attname) for f in user._meta.concrete_fields] == [
+            getattr(expected, f.attname) for f in user._meta.concrete_fields
+        ]
+        assert user.last_login is None or user.last_login.tzinfo is not None
+        assert user.profile.user is user and user.profile.role == Profile.OFFICER
+        assert user.profile.unit == olivia.profile.unit and user.profile.unit.name == olivia.profile.unit.name
+        assert not user._state.adding and user._state.db == "default"
+
+    Profile.objects.filter(user=olivia).update(unit=None)
+    with django_assert_num_queries(1):
+        assert UserBackend().get_user(olivia.pk).profile.unit is None
+    with django_assert_num_queries(1):
+        admin = UserBackend().get_user(ada.pk)
+        assert not hasattr(admin, "profile")
