@@ -11,8 +11,9 @@ from django.db.models import F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from core.asat import EARLIEST, LATEST
-from core.forms import ChoicePairs
+from core.forms import ChoicePairs, unit_choices
 from core.models import OrganisationUnit
+from core.queries import Compiled
 from core.rag import COLOUR_CHOICES, COLOUR_ORDER
 
 from .models import Action, ActionTally, Lead, Plan, Recommendation
@@ -26,14 +27,22 @@ STATUS_GROUPS = {
 }
 
 
+# Each read as values in the model's own order (Meta.ordering), with a query compiled once: looping over a queryset's
+# choices in a template counts it first, and a county's hundreds of plans made as model objects were a good part
+# of a list's time.
+_PLANS = Compiled(lambda: Plan.objects.values_list("pk", "title"), takes_value=False)
+_LEADS = Compiled(lambda: Lead.objects.values_list("pk", "name", "initials"), takes_value=False)
+
+
 def _choices(field):
-    """A choice list read once, as values: looping over a queryset's choices in a template counts it
-    first, and a county's hundreds of plans made as model objects were a good part of a list's time."""
-    model, rows = field.queryset.model, field.queryset  # in the model's own order (Meta.ordering)
+    """The choices of a filter on plans, units or leads, after its "any" label."""
+    model = field.queryset.model
+    if model is OrganisationUnit:
+        return unit_choices(field.empty_label)
     if model is Lead:
-        labelled = [(pk, Lead.display(name, initials)) for pk, name, initials in rows.values_list("pk", "name", "initials")]
+        labelled = [(pk, Lead.display(name, initials)) for pk, name, initials in _LEADS.rows()]
     else:
-        labelled = list(rows.values_list("pk", "title" if model is Plan else "name"))
+        labelled = [(pk, title) for pk, title in _PLANS.rows()]
     return ChoicePairs([("", field.empty_label), *labelled])
 
 

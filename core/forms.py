@@ -2,6 +2,9 @@
 
 from django.utils.choices import BaseChoiceIterator
 
+from .models import OrganisationUnit
+from .queries import Compiled
+
 
 class ChoicePairs(BaseChoiceIterator):
     """Choices already as (value, label) pairs, which fields and widgets then take as they are.
@@ -17,3 +20,11 @@ class ChoicePairs(BaseChoiceIterator):
 
     def __len__(self):
         return len(self.pairs)
+
+
+_UNITS = Compiled(lambda: OrganisationUnit.objects.values_list("pk", "name"), takes_value=False)
+
+
+def unit_choices(empty_label):
+    """Every organisation unit, by name, after `empty_label` (a filter's "any unit")."""
+    return ChoicePairs([("", empty_label), *(tuple(row) for row in _UNITS.rows())])

@@ -16,13 +16,15 @@ STAND_IN = -7_654_321
 
 class Compiled:
     """`build(value)` returns a `values_list` queryset that uses `value` (as often as it likes);
-    `rows(value)` runs it for another value and returns its rows as lists."""
+    `rows(value)` runs it for another value and returns its rows as lists. With `takes_value=False`,
+    `build()` takes nothing and its queryset is the same every time (a choice list), run by `rows()`."""
 
-    def __init__(self, build):
+    def __init__(self, build, takes_value=True):
         self.build = build
+        self.takes_value = takes_value
         self._compiled = {}
 
-    def rows(self, value, using=DEFAULT_DB_ALIAS):
+    def rows(self, value=None, using=DEFAULT_DB_ALIAS):
         connection = connections[using]
         # By database and vendor: the tests point the same alias at SQLite or PostgreSQL in turn.
         key = (using, connection.vendor, connection.settings_dict["NAME"])
@@ -46,11 +48,11 @@ class Compiled:
         return converted
 
     def _compile(self, using):
-        queryset = self.build(STAND_IN)
+        queryset = self.build(STAND_IN) if self.takes_value else self.build()
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
         positions = [position for position, param in enumerate(params) if param in (STAND_IN, str(STAND_IN))]
-        if not positions:
+        if self.takes_value and not positions:
             raise ValueError("The queryset does not use the value it was built with")
         converters = list(compiler.get_converters([expression for expression, _, _ in compiler.select]).items())
         return sql, tuple(params), positions, converters

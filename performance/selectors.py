@@ -28,6 +28,7 @@ from core import roles
 from core.models import OrganisationUnit
 from core.pagination import CountedPaginator
 from core.periods import FinancialYear, Month, parse_period
+from core.queries import Compiled
 from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
 
 from . import charts, figures, state
@@ -80,18 +81,20 @@ class MonthChoice:
     asked: str = ""  # the text asked for, to show back in the field
 
 
+# Two reads of the month index, not MIN and MAX in one query: SQLite reads a whole table for that. Compiled once: on
+# every page with a month to choose.
+_FIRST_MONTH = Compiled(lambda: Figure.objects.order_by("month").values_list("month")[:1], takes_value=False)
+_LAST_MONTH = Compiled(lambda: Figure.objects.order_by("-month").values_list("month")[:1], takes_value=False)
+
+
 def available_months():
     """From the earliest stored figure's month up to the latest (the horizon), newest first."""
-    # Two reads of the month index, not MIN and MAX in one query: SQLite reads a whole table for that.
-    by_month = Figure.objects.order_by("month").values_list("month", flat=True)
-    first, last = by_month.first(), by_month.last()
-    if last is None:
+    first, last = _FIRST_MONTH.rows(), _LAST_MONTH.rows()
+    if not last:
         return ()
-    month, months = Month.of(last), []
-    while month >= Month.of(first):
-        months.append(month)
-        month = month.shift(-1)
-    return tuple(months)
+    newest, oldest = Month.of(last[0][0]), Month.of(first[0][0])
+    count = (newest.year - oldest.year) * 12 + newest.month - oldest.month + 1
+    return tuple(newest.shift(-back) for back in range(count))
 
 
 def latest_reported_month(user):

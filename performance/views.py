@@ -16,8 +16,8 @@ from actionplans.forms import PublishForm
 from actionplans.models import Plan
 from core import publishing, roles
 from core.documents import DocumentUnavailable
-from core.forms import ChoicePairs
-from core.models import OrganisationUnit, PublishedReport
+from core.forms import ChoicePairs, unit_choices
+from core.models import PublishedReport
 from core.rag import COLOUR_LABELS
 from core.spreadsheets import CONTENT_TYPES, write_csv, write_xlsx
 from core.views import document_response, spreadsheet_download
@@ -74,7 +74,7 @@ class DashboardFilterForm(forms.Form):
 
     def __init__(self, *args, domains=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = ChoicePairs([("", "Any unit"), *OrganisationUnit.objects.values_list("pk", "name")])
+        self.fields["unit"].choices = unit_choices("Any unit")
         self.fields["domain"].choices = ChoicePairs(
             [("", "Any domain"), *((domain, domain or performance_selectors.NO_DOMAIN) for domain in domains)]
         )

@@ -23,3 +23,13 @@ def test_a_value_outside_the_pairs_is_refused():
     with pytest.raises(forms.ValidationError) as refused:
         field.clean("purple")
     assert refused.value.code == "invalid_choice"
+
+
+@pytest.mark.django_db
+def test_unit_choices_list_every_unit_by_name_after_the_empty_choice():
+    from core.forms import unit_choices
+    from core.models import OrganisationUnit
+
+    safeguarding = OrganisationUnit.objects.create(name="Safeguarding")
+    care = OrganisationUnit.objects.create(name="Adult Social Care")
+    assert list(unit_choices("Any unit")) == [("", "Any unit"), (care.pk, "Adult Social Care"), (safeguarding.pk, "Safeguarding")]

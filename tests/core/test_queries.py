@@ -51,3 +51,19 @@ def test_one_query_a_run_and_the_value_bound_not_written_into_the_sql():
 def test_a_queryset_that_ignores_its_value_is_refused():
     with pytest.raises(ValueError, match="does not use the value"):
         Compiled(lambda value: OrganisationUnit.objects.values_list("pk")).rows(1)
+
+
+def test_a_query_that_takes_no_value_is_compiled_once_and_reads_the_rows_of_the_moment():
+    query = Compiled(lambda: OrganisationUnit.objects.values_list("pk", "name"), takes_value=False)
+    first = OrganisationUnit.objects.create(name="Safeguarding")
+    assert query.rows() == [[first.pk, "Safeguarding"]]
+    second = OrganisationUnit.objects.create(name="Adult Social Care")
+    with CaptureQueriesContext(connection) as captured:
+        rows = query.rows()
+    assert rows == [[second.pk, "Adult Social Care"], [first.pk, "Safeguarding"]]  # in the model's order, by name
+    assert len(captured) == 1
+
+
+def test_a_query_said_to_take_a_value_must_use_it():
+    with pytest.raises(ValueError, match="does not use the value"):
+        Compiled(lambda value: OrganisationUnit.objects.values_list("pk")).rows(1)
