@@ -15,9 +15,17 @@ class StoresActionState:
     def actions_touched(self, obj):
         raise NotImplementedError
 
+    def save_model(self, request, obj, form, change):
+        # The plans the touched actions were in before the save: an action moved to another plan, or deleted by an
+        # inline, leaves that plan's tally, which would count it until the night's run (and the actions list, counted
+        # from the tallies, with it).
+        obj._plans_before_save = set(self.actions_touched(obj).values_list("plan_id", flat=True)) if obj.pk else set()
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         state.refresh(self.actions_touched(form.instance))
+        state.recount(getattr(form.instance, "_plans_before_save", set()))
 
     def delete_model(self, request, obj):
         self._refreshing_after(lambda: super(StoresActionState, self).delete_model(request, obj), [obj])

@@ -35,7 +35,8 @@ _LEADS = Compiled(lambda: Lead.objects.values_list("pk", "name", "initials"), ta
 
 
 def _choices(field):
-    """The choices of a filter on plans, units or leads, after its "any" label."""
+    """The choices of a filter on plans, units or leads, after its "any" label: every one of them, as the filters'
+    querysets are whole tables (a filter narrowed to what a user sees would need its own list here)."""
     model = field.queryset.model
     if model is OrganisationUnit:
         return unit_choices(field.empty_label)

@@ -12,6 +12,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 # No row has this id: the value a query is compiled with, found again among the compiled parameters.
 STAND_IN = -7_654_321
+NO_VALUE = object()
 
 
 class Compiled:
@@ -24,7 +25,9 @@ class Compiled:
         self.takes_value = takes_value
         self._compiled = {}
 
-    def rows(self, value=None, using=DEFAULT_DB_ALIAS):
+    def rows(self, value=NO_VALUE, using=DEFAULT_DB_ALIAS):
+        if (value is NO_VALUE) == self.takes_value:
+            raise TypeError("rows() takes the query's value" if self.takes_value else "This query takes no value")
         connection = connections[using]
         # By database and vendor: the tests point the same alias at SQLite or PostgreSQL in turn.
         key = (using, connection.vendor, connection.settings_dict["NAME"])
@@ -51,7 +54,9 @@ class Compiled:
         queryset = self.build(STAND_IN) if self.takes_value else self.build()
         compiler = queryset.query.get_compiler(using)
         sql, params = compiler.as_sql()
-        positions = [position for position, param in enumerate(params) if param in (STAND_IN, str(STAND_IN))]
+        positions = []
+        if self.takes_value:
+            positions = [position for position, param in enumerate(params) if param in (STAND_IN, str(STAND_IN))]
         if self.takes_value and not positions:
             raise ValueError("The queryset does not use the value it was built with")
         converters = list(compiler.get_converters([expression for expression, _, _ in compiler.select]).items())

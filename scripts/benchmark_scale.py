@@ -172,10 +172,10 @@ def time_pages(pages):
     request; `pages` is [(label, client, url)], the floor first.
 
     A page and the floor are timed in turns, in blocks of BLOCK requests, and each page's multiple is of the floor
-    timed between its own blocks: on a shared machine the speed drifts within a run (the floor timed alone, before
-    and after the pages, moved by half), and two medians taken minutes apart made the same page 8 times the floor
-    in one run and 16 in the next. The first floor request after a block of a page pays for caches that page filled;
-    the blocks keep that to one request in BLOCK."""
+    timed between its own blocks (the last column): on a shared machine the speed drifts within a run (the floor
+    timed alone, before and after the pages, moved by half), and two medians taken minutes apart made the same page
+    8 times the floor in one run and 16 in the next. The first floor request after a block of a page pays for the
+    caches that page filled, which would make the floor slower and every multiple smaller: it is not counted."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -202,6 +202,7 @@ def time_pages(pages):
         timed(client, url, BLOCK)  # warm up
         samples, floors = [], []
         for _ in range(REPEATS // BLOCK):
+            timed(floor_client, floor_url, 1)
             floors += timed(floor_client, floor_url, BLOCK)
             samples += timed(client, url, BLOCK)
         all_floors += floors
@@ -210,15 +211,17 @@ def time_pages(pages):
         client.get(url)
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
-        lines.append((label, queries, median, median / floor, cpu, cpu / cpu_floor, peak))
+        lines.append((label, queries, median, median / floor, cpu, cpu / cpu_floor, peak, floor))
     floor, cpu_floor = (statistics.median(column) for column in zip(*all_floors))
     print()
     # The CPU columns (this process's time, time.process_time) are steadier than the wall clock on a shared machine;
     # they leave out the time waiting for the database server (PostgreSQL), which the wall clock counts.
-    print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'CPU':>9} {'x floor':>8} {'peak MiB':>9}")
-    for label, queries, median, times, cpu, cpu_times, peak in [(floor_label, 0, floor, 1, cpu_floor, 1, 0.0), *lines]:
+    print(f"{'page':48} {'queries':>7} {'median':>9} {'x floor':>8} {'CPU':>9} {'x floor':>8} {'peak MiB':>9} {'its floor':>10}")
+    for label, queries, median, times, cpu, cpu_times, peak, its_floor in [
+        (floor_label, 0, floor, 1, cpu_floor, 1, 0.0, floor), *lines
+    ]:
         print(
             f"{label:48} {queries:7} {median * 1000:7.1f} ms {times:7.1f}x {cpu * 1000:6.1f} ms "
-            f"{cpu_times:7.1f}x {peak:9.1f}",
+            f"{cpu_times:7.1f}x {peak:9.1f} {its_floor * 1000:7.1f} ms",
             flush=True,
         )

@@ -64,6 +64,8 @@ def test_a_query_that_takes_no_value_is_compiled_once_and_reads_the_rows_of_the_
     assert len(captured) == 1
 
 
-def test_a_query_said_to_take_a_value_must_use_it():
-    with pytest.raises(ValueError, match="does not use the value"):
-        Compiled(lambda value: OrganisationUnit.objects.values_list("pk")).rows(1)
+def test_a_value_is_given_exactly_when_the_query_takes_one():
+    with pytest.raises(TypeError):
+        Compiled(units_named).rows()
+    with pytest.raises(TypeError):
+        Compiled(lambda: OrganisationUnit.objects.values_list("pk"), takes_value=False).rows(1)
