@@ -5,11 +5,8 @@ Building the ORM query for the session cost ten times what the database took to 
 value; an expired session reads as no session, as Django's own store has it.
 """
 
-import logging
-
 from django.contrib.sessions.backends import db
 from django.contrib.sessions.models import Session
-from django.core.exceptions import SuspiciousOperation
 from django.utils import timezone
 
 from .queries import Compiled
@@ -19,11 +16,7 @@ _SESSION = Compiled(lambda key: Session.objects.filter(session_key=key).values_l
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        try:
-            rows = _SESSION.rows(self.session_key, using=self.model.objects.db)
-        except SuspiciousOperation as error:
-            logging.getLogger(f"django.security.{error.__class__.__name__}").warning(str(error))
-            rows = []
+        rows = _SESSION.rows(self.session_key, using=self.model.objects.db)
         if rows and rows[0][1] > timezone.now():
             session_data, expire_date = rows[0]
             return self.model(session_key=self.session_key, session_data=session_data, expire_date=expire_date)
