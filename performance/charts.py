@@ -108,15 +108,12 @@ def sparkline(values, polarity, *, unit=figures.NUMBER, decimal_places=0, months
             span, plot, tenths = high - low, height - 2 * pad, _tenths(height)
             ys = [tenths[round((height - pad - (value - low) / span * plot) * 10)] for value in floats]
         points = [f"{xs[index]},{y}" for index, y in zip(known, ys)]
-        if known[-1] - known[0] == len(known) - 1:  # no gap: one run, as most indicators' are
-            shapes = [_sparkline_run(points)]
-        else:
-            shapes, start = [], 0
-            for position in range(1, len(known)):
-                if known[position] != known[position - 1] + 1:  # a gap ends a run
-                    shapes.append(_sparkline_run(points[start:position]))
-                    start = position
-            shapes.append(_sparkline_run(points[start:]))
+        shapes, start = [], 0
+        for position in range(1, len(known)):
+            if known[position] != known[position - 1] + 1:  # a gap ends a run
+                shapes.append(_sparkline_run(points[start:position]))
+                start = position
+        shapes.append(_sparkline_run(points[start:]))
         shapes.append(f'<circle cx="{xs[known[-1]]}" cy="{ys[-1]}" r="3" fill="{TEXT_COLOUR}"/>')
         drawn = "".join(shapes)
     else:
