@@ -17,6 +17,7 @@ from performance.models import Reading
 
 from ...factories import IndicatorFactory, LeadFactory, TargetFactory
 from ..test_selectors import monthly, rated
+from ..test_spreadsheet import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -242,14 +243,6 @@ def sparkline_label(client, code, period="2013-09"):
     return found.group(1)
 
 
-def csv_file(headers, rows):
-    out = io.StringIO(newline="")
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode("utf-8")
-
-
 def test_the_sparkline_follows_a_reading_entered_on_the_data_entry_page(client, indicators, ada):
     from performance import services
 
@@ -291,10 +284,10 @@ def test_the_sparkline_follows_an_import(client, indicators, ada):
     from performance.spreadsheet import import_indicator_file
 
     client.force_login(ada)
-    import_indicator_file(csv_file(["Code", "Period", "Value"], [["A 1", "2013-04", "21"], ["A 1", "2013-09", "28"]]),
+    import_indicator_file(csv_bytes(["Code", "Period", "Value"], [["A 1", "2013-04", "21"], ["A 1", "2013-09", "28"]]),
                           "readings.csv")
     assert sparkline_label(client, "A 1") == "Trend over 12 months: 21.0% to 28.0%, better (6 of 12 periods with no figure)"
     headers = ["Code", "Name", "Unit", "Polarity", "Frequency", "Aggregation", "Rated figure", "Decimal places"]
-    import_indicator_file(csv_file(headers, [["A 1", "Self-directed support", "percent", "lower", "monthly", "latest",
+    import_indicator_file(csv_bytes(headers, [["A 1", "Self-directed support", "percent", "lower", "monthly", "latest",
                                               "value", "2"]]), "indicators.csv")
     assert sparkline_label(client, "A 1") == "Trend over 12 months: 21.00% to 28.00%, worse (6 of 12 periods with no figure)"
