@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
 
-from core.models import OrganisationUnit, Profile
+from core.models import OrganisationUnit, Profile, PublishedReport
 from core.queries import Compiled
 
 from ..factories import UserFactory
@@ -69,3 +69,71 @@ def test_a_value_is_given_exactly_when_the_query_takes_one():
         Compiled(units_named).rows()
     with pytest.raises(TypeError):
         Compiled(lambda: OrganisationUnit.objects.values_list("pk"), takes_value=False).rows(1)
+
+
+def units_by_ids(ids):
+    return OrganisationUnit.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "name")
+
+
+def test_a_list_of_ids_is_compiled_once_for_lists_of_about_its_length():
+    units = [OrganisationUnit.objects.create(name=f"Unit {number:02}") for number in range(9)]
+    query = Compiled(units_by_ids)
+    for count in range(1, 10):
+        chosen = [unit.pk for unit in units[:count]][::-1]  # any order: the queryset orders its rows
+        assert query.rows(chosen) == [list(row) for row in units_by_ids(chosen)]
+        assert len(query.rows(chosen)) == count
+    # 1, 2, 3-4, 5-8 and 9-16 ids: padded with the last id, the rows are the same.
+    assert len(query._compiled) == 5
+    assert query.rows((units[3].pk,)) == [[units[3].pk, "Unit 03"]]  # a tuple is a list too
+
+
+def test_no_ids_read_no_rows_without_compiling():
+    query = Compiled(units_by_ids)
+    OrganisationUnit.objects.create(name="Safeguarding")
+    with CaptureQueriesContext(connection) as captured:
+        assert query.rows([]) == []
+    assert len(captured) == 0 and query._compiled == {}
+
+
+def test_several_values_of_each_kind_and_none_compiled_apart():
+    parent = OrganisationUnit.objects.create(name="Adult Social Care")
+    child = OrganisationUnit.objects.create(name="Safeguarding", parent=parent)
+    other = OrganisationUnit.objects.create(name="Public Health")
+    user = UserFactory()
+    joined = user.date_joined.date()
+
+    def build(ids, day, parent_id):
+        units = OrganisationUnit.objects.filter(pk__in=ids)
+        units = units.filter(parent__isnull=True) if parent_id is None else units.filter(parent_id=parent_id)
+        return units.filter(
+            pk__in=Profile.objects.filter(user__date_joined__date__gte=day).values("unit_id")
+        ).values_list("name", flat=True)
+
+    Profile.objects.create(user=user, unit=child, role=Profile.OFFICER)
+    Profile.objects.create(user=UserFactory(), unit=other, role=Profile.OFFICER)
+    query = Compiled(build)
+    everyone = [parent.pk, child.pk, other.pk]
+    assert query.rows(everyone, joined, parent.pk) == [["Safeguarding"]]
+    assert query.rows(everyone, joined, None) == [["Public Health"]]
+    assert query.rows(everyone, joined + datetime.timedelta(days=1), parent.pk) == []
+    assert query.rows([other.pk], joined, None) == [["Public Health"]]
+
+
+def test_a_shape_keyword_changes_the_sql_and_is_compiled_apart():
+    first = OrganisationUnit.objects.create(name="Adult Social Care")
+    second = OrganisationUnit.objects.create(name="Safeguarding")
+    query = Compiled(lambda ids, descending: units_by_ids(ids).order_by("-name" if descending else "name"))
+    assert query.rows([first.pk, second.pk], descending=True) == [[second.pk, "Safeguarding"], [first.pk, "Adult Social Care"]]
+    assert query.rows([first.pk, second.pk], descending=False) == [[first.pk, "Adult Social Care"], [second.pk, "Safeguarding"]]
+
+
+def test_a_value_changed_before_use_or_written_into_the_sql_is_refused():
+    with pytest.raises(ValueError, match="changes value 1"):
+        Compiled(lambda name: OrganisationUnit.objects.filter(name__icontains=name).values_list("pk")).rows("care")
+    with pytest.raises(ValueError, match="writes a value into its SQL"):
+        Compiled(lambda size: OrganisationUnit.objects.filter(pk__gt=size).values_list("pk")[: abs(size)]).rows(3)
+
+
+def test_a_value_for_a_positive_integer_column_is_compiled():
+    # Django compiles a number a column cannot hold (a negative id for a PositiveIntegerField) as matching nothing.
+    assert Compiled(lambda subject: PublishedReport.objects.filter(subject_id=subject).values_list("pk")).rows(4) == []
