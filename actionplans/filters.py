@@ -7,8 +7,7 @@ from functools import reduce
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 
 from core.asat import EARLIEST, LATEST
 from core.forms import ChoicePairs, unit_choices
@@ -32,6 +31,27 @@ STATUS_GROUPS = {
 # of a list's time.
 _PLANS = Compiled(lambda: Plan.objects.values_list("pk", "title"), takes_value=False)
 _LEADS = Compiled(lambda: Lead.objects.values_list("pk", "name", "initials"), takes_value=False)
+
+
+ALL_ACTIONS = "all"
+
+
+def _tallies(plan, source, counted):
+    """Each plan's tally of `counted` (a count's name, or ALL_ACTIONS), of one plan or a source's when given:
+    added up in Python, as SQL's SUM would need a GROUP BY Django writes only for aggregate(), which is not
+    compiled once."""
+    tallies = ActionTally.objects.order_by()
+    if plan is not None:
+        tallies = tallies.filter(plan_id=plan)
+    if source is not None:
+        tallies = tallies.filter(plan__source=source)
+    if counted == ALL_ACTIONS:
+        # Every action has one colour: the colours' counts add up to all the actions.
+        return tallies.values_list(reduce(operator.add, (F(f"{colour}_count") for colour in COLOUR_ORDER)))
+    return tallies.values_list(counted)
+
+
+_TALLIES = Compiled(_tallies)
 
 
 def _choices(field):
@@ -207,20 +227,19 @@ class ActionFilter(django_filters.FilterSet):
         used = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", False)}
         states = {name: value for name, value in used.items() if name not in self.PLAN_FILTERS}
         if not states:
-            # Every action has one colour: the colours' counts add up to all the actions.
-            counted = reduce(operator.add, (F(f"{colour}_count") for colour in COLOUR_ORDER))
+            counted = ALL_ACTIONS
         elif len(states) > 1:
             return None
         else:
             [(name, value)] = states.items()
             if name == "rag" or name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
-                counted = F(f"{value}_count")
+                counted = f"{value}_count"
             elif name in ("overdue", "update_overdue", "needs_due_date"):
-                counted = F(f"{name}_count")
+                counted = f"{name}_count"
             else:
                 return None
-        plans = {self.PLAN_FILTERS[field]: chosen for field, chosen in used.items() if field in self.PLAN_FILTERS}
-        return ActionTally.objects.filter(**plans).aggregate(total=Coalesce(Sum(counted), 0))["total"]
+        plan, source = used.get("plan"), used.get("source")
+        return sum(count for [count] in _TALLIES.rows(plan and plan.pk, source, counted=counted))
 
     def applied(self):
         """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""

@@ -15,7 +15,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import OrganisationUnit
-from core.periods import today
 from core.rag import COLOUR_CHOICES, COLOUR_ORDER, GREY
 
 from . import rag, timescales

@@ -163,12 +163,15 @@ def _lead_rows(leads):
     return tuple(LeadRow(lead.name, str(lead)) for lead in leads)
 
 
+def _lead_links(links):
+    return links.order_by("lead__name").values_list("action_id", "lead_id", "lead__name", "lead__initials")
+
+
 def _leads_by_action(links):
-    """{action id: [(lead id, LeadRow)]} from links between actions and leads, in one query and no model objects."""
+    """{action id: [(lead id, LeadRow)]} from links between actions and leads (a queryset, or their rows), in one
+    query and no model objects."""
     found = {}
-    for action_id, lead_id, name, initials in links.order_by("lead__name").values_list(
-        "action_id", "lead_id", "lead__name", "lead__initials"
-    ):
+    for action_id, lead_id, name, initials in _lead_links(links) if hasattr(links, "query") else links:
         found.setdefault(action_id, []).append((lead_id, LeadRow(name, Lead.display(name, initials))))
     return found
 
@@ -409,10 +412,20 @@ _LISTED = {
 ListedAction = namedtuple("ListedAction", _LISTED)
 
 
+# A page's rows, read by its actions' ids with queries compiled once (core.queries): built with the ORM each time,
+# these three cost a list page more than the database took to answer them.
+_LISTED_BY_ID = Compiled(lambda ids: Action.objects.filter(pk__in=ids).order_by().values_list(*_LISTED.values()))
+_LEAD_LINKS = Compiled(lambda ids: _lead_links(Action.leads.through.objects.filter(action_id__in=ids)))
+_NARRATED = Compiled(
+    lambda ids, day: ProgressUpdate.objects.filter(action_id__in=ids, date__lte=day).exclude(narrative="")
+    .order_by("action_id", "date", "id").values_list("action_id", "date", "narrative")
+)
+
+
 def _listed_rows(listed):
     """ActionRows from `ListedAction`s, with their leads and latest narrated update in one query each."""
     ids = [action.pk for action in listed]
-    leads = _leads_by_action(Action.leads.through.objects.filter(action_id__in=ids))
+    leads = _leads_by_action(_LEAD_LINKS.rows(ids))
     return [
         _row(
             action,
@@ -434,8 +447,7 @@ def _latest_narratives(ids, day):
     order of `ids`. One plain query over those actions' narrated updates: a correlated subquery per row read as
     fast in the database but cost Django more to build than the rest of a list page's queries together."""
     latest = {}
-    updates = ProgressUpdate.objects.filter(action_id__in=ids, date__lte=day).exclude(narrative="")
-    for action_id, update_on, narrative in updates.order_by("action_id", "date", "id").values_list("action_id", "date", "narrative"):
+    for action_id, update_on, narrative in _NARRATED.rows(ids, day):
         latest[action_id] = ProgressRow(update_on, narrative)
     return [latest.get(pk) for pk in ids]
 
@@ -451,7 +463,7 @@ def rows_for_pages(*orders):
     full, so the latest progress is looked up for twenty actions, not for all of them. Several pages (My
     actions and those awaiting sign-off) are read together."""
     ids = list(dict.fromkeys(pk for order in orders for pk in order))
-    found = {row.pk: row for row in _listed_rows(list(_listed(Action.objects.filter(pk__in=ids).order_by())))}
+    found = {row.pk: row for row in _listed_rows([ListedAction(*row) for row in _LISTED_BY_ID.rows(ids)])}
     return [[found[pk] for pk in order] for order in orders]
 
 

@@ -11,8 +11,9 @@ from django.db import transaction
 
 from core import bulk
 from core.periods import today
+from core.queries import Compiled
 
-from . import rag, timescales
+from . import rag
 from .models import Action, ActionTally, Plan, ProgressUpdate
 
 IDS_PER_UPDATE = 900  # actions rated in one transaction; under SQLite's oldest limit of 999 parameters
@@ -128,9 +129,12 @@ def ensure_rated_today():
     """Lists read the stored state: if today's rating has not run for some actions (a night the timer
     missed, a database just upgraded), it runs for them now. One indexed query when all is well."""
     day = today()
-    stale = Action.objects.filter(rated_on__lt=day)
-    if stale.exists():
-        refresh(stale, day)
+    if _STALE.rows(day):
+        refresh(Action.objects.filter(rated_on__lt=day), day)
+
+
+# Asked on every list page: compiled once (core.queries), as building it cost more than the database's answer.
+_STALE = Compiled(lambda day: Action.objects.filter(rated_on__lt=day).order_by().values_list("pk")[:1])
 
 
 def refresh_action(action):

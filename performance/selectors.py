@@ -16,6 +16,7 @@ Who sees which indicators (`visible_indicators`), kept simple on purpose:
   a directorate (a unit with no parent) see it.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,6 +25,7 @@ from django.db.models import Count, F, FilteredRelation, Max, Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from actionplans.models import Action
 from core import roles
 from core.models import OrganisationUnit
 from core.pagination import CountedPaginator
@@ -585,16 +587,9 @@ def indicator_page(indicator, month=None):
     A fixed number of queries (one for each list) whatever the length of its history."""
     month = month or state.latest_month()
     shown = (indicator.unit, indicator.decimal_places)
-    # Plain values, not models: ten years of months are 120 readings and 120 figures a page.
-    readings = Reading.objects.filter(indicator=indicator).order_by("period_start")
-    stored = Figure.objects.filter(indicator=indicator).order_by("month")
-    if month is not None:
-        readings = readings.filter(period_start__lte=month.start)
-        stored = stored.filter(month__lte=month.start)
+    day = month.start if month is not None else None
     reading_rows = []
-    for period_start, value, numerator, denominator, provisional, note in readings.values_list(
-        "period_start", "value", "numerator", "denominator", "provisional", "note"
-    ):
+    for period_start, value, numerator, denominator, provisional, note in _READINGS.rows(indicator.pk, day):
         period = indicator.period_of(period_start)
         # A quarter or a year that has not ended by the month is not known yet (DOMAIN.md "As at" a date).
         if month is None or period.end <= month.end:
@@ -602,11 +597,10 @@ def indicator_page(indicator, month=None):
     reading_rows = tuple(reading_rows)
     target_rows = tuple(
         TargetRow(*shown, FinancialYear(year), target, minimum_standard, bool(profile))
-        for year, target, minimum_standard, profile in Target.objects.filter(indicator=indicator)
-        .order_by("financial_year").values_list("financial_year", "target", "minimum_standard", "monthly_profile")
+        for year, target, minimum_standard, profile in _TARGETS.rows(indicator.pk)
     )
     periods, current = {}, None
-    for figure in stored.values_list(*CURRENT_FIELDS, "ytd", "rolling_12", "month", named=True):
+    for figure in map(_StoredFigure._make, _FIGURES.rows(indicator.pk, day)):
         period = indicator.period_of(figure.period_start)
         # A quarterly or annual indicator answers several months with one period: its first month stands for it.
         if period not in periods:
@@ -630,6 +624,26 @@ CURRENT_FIELDS = (
     "period_start", "value", "rated_value", "target", "minimum_standard", "target_note", "rag_colour", "rag_reason",
     "direction", "direction_on_last_year",
 )
+_StoredFigure = namedtuple("_StoredFigure", (*CURRENT_FIELDS, "ytd", "rolling_12", "month"))
+
+
+def _as_at(rows, day, field):
+    """`rows` up to `day` by `field` (every row when `day` is None), for a compiled query."""
+    return rows if day is None else rows.filter(**{f"{field}__lte": day})
+
+
+# The indicator page's lists, by the indicator's id (and the month shown), each with a query compiled once
+# (core.queries): built with the ORM on every request, these five cost more than the database took to answer them.
+_READINGS = Compiled(lambda pk, day: _as_at(Reading.objects.filter(indicator_id=pk), day, "period_start").order_by(
+    "period_start").values_list("period_start", "value", "numerator", "denominator", "provisional", "note"))
+_TARGETS = Compiled(lambda pk: Target.objects.filter(indicator_id=pk).order_by("financial_year").values_list(
+    "financial_year", "target", "minimum_standard", "monthly_profile"))
+_FIGURES = Compiled(lambda pk, day: _as_at(Figure.objects.filter(indicator_id=pk), day, "month").order_by("month")
+                    .values_list(*_StoredFigure._fields))
+_BENCHMARKS = Compiled(lambda pk, day: _as_at(Benchmark.objects.filter(indicator_id=pk), day, "period_start")
+                       .order_by().values_list("period_start", "comparator__name", "value"))
+_ACTIONS = Compiled(lambda pk: Action.objects.filter(indicators=pk).order_by("plan__title", "sort_key").values_list(
+    "pk", "number", "text", "plan__title", "rag_colour", "rag_reason"))
 
 
 def _current_row(indicator, month, figure):
@@ -650,12 +664,9 @@ def _current_row(indicator, month, figure):
 def _benchmarks(indicator, month, own_values):
     """The comparator councils' values for the latest period benchmarked (by `month`), with the council's
     own reading for that period beside them, ranked best first by the indicator's polarity."""
-    benchmarks = Benchmark.objects.filter(indicator=indicator)
-    if month is not None:
-        benchmarks = benchmarks.filter(period_start__lte=month.start)
     # One query, every period's: an indicator has a few comparators a year, and the page stays one query
     # whether it has benchmarks or not.
-    found = list(benchmarks.values_list("period_start", "comparator__name", "value"))
+    found = _BENCHMARKS.rows(indicator.pk, month.start if month is not None else None)
     if not found:
         return None
     latest = max(period_start for period_start, _, _ in found)
@@ -686,11 +697,7 @@ def rank(rows, polarity, unit, decimal_places):
 
 def _actions(indicator):
     """The actions whose measurable indicator this is, with their stored RAG (`actionplans.state`)."""
-    actions = indicator.actions.select_related("plan").order_by("plan__title", "sort_key").only(
-        "pk", "number", "text", "rag_colour", "rag_reason", "plan__title"
-    )
     return tuple(
-        ActionRow(action.pk, action.number, action.text, action.plan.title, Rag(action.rag_colour, action.rag_reason),
-                  reverse("action_detail", args=[action.pk]))
-        for action in actions
+        ActionRow(pk, number, text, plan_title, Rag(colour, reason), reverse("action_detail", args=[pk]))
+        for pk, number, text, plan_title, colour, reason in _ACTIONS.rows(indicator.pk)
     )
