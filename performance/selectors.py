@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, Max, Q, Value
+from django.db.models import Count, F, FilteredRelation, Q, Value, Window
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -52,22 +52,47 @@ def no_figures_reason(month):
 # --- Who sees what -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Sight:
+    """Which indicators a user sees (the rule in the module docstring), as the values a compiled query takes:
+    `user_id` None for everyone (an admin), `units` the units whose indicators they see (None for none of them),
+    `unowned` whether they see the indicators with no unit; `nothing` for an account that may see none."""
+
+    user_id: int | None = None
+    units: list | None = None
+    unowned: bool = False
+    nothing: bool = False
+
+
+def sight_of(user):
+    if roles.is_admin(user):
+        return Sight()
+    if not roles.is_active(user):
+        return Sight(nothing=True)
+    manager = roles.is_manager(user)
+    units = roles.managed_unit_ids(user) if manager else roles.own_unit_ids(user)
+    profile = roles.profile_of(user)
+    unowned = bool(manager and profile.unit_id and profile.unit.parent_id is None)
+    return Sight(user.pk, sorted(units) or None, unowned)
+
+
+def _seen(queryset, user_id, units, unowned):
+    """`queryset` narrowed to what a Sight of these values sees."""
+    if user_id is None:
+        return queryset
+    rule = Q(accountable__user_id=user_id)
+    if units is not None:
+        rule |= Q(unit_owner_id__in=units)
+    if unowned:
+        rule |= Q(unit_owner__isnull=True)
+    return queryset.filter(rule)
+
+
 def visible_indicators(user, queryset=None):
     """`queryset` (every indicator when None) narrowed to those `user` may see: the rule in the module docstring."""
     queryset = Indicator.objects.all() if queryset is None else queryset
-    if roles.is_admin(user):
-        return queryset
-    if not roles.is_active(user):
-        return queryset.none()
-    manager = roles.is_manager(user)
-    units = roles.managed_unit_ids(user) if manager else roles.own_unit_ids(user)
-    rule = Q(accountable__user=user)
-    if units:
-        rule |= Q(unit_owner_id__in=units)
-    profile = roles.profile_of(user)
-    if manager and profile.unit_id and profile.unit.parent_id is None:
-        rule |= Q(unit_owner__isnull=True)
-    return queryset.filter(rule)
+    sight = sight_of(user)
+    return queryset.none() if sight.nothing else _seen(queryset, sight.user_id, sight.units, sight.unowned)
 
 
 # --- Months that can be shown --------------------------------------------------------------------
@@ -99,12 +124,20 @@ def available_months():
     return tuple(newest.shift(-back) for back in range(count))
 
 
+_LATEST_WITH_VALUE = Compiled(
+    lambda user_id, units, unowned: Figure.objects.filter(
+        indicator__in=_seen(Indicator.objects.all(), user_id, units, unowned), value__isnull=False
+    ).order_by("-month").values_list("month")[:1]
+)
+
+
 def latest_reported_month(user):
     """The latest month in which an indicator `user` sees has a value ("the latest with data"); None if none has.
 
     Not the horizon: a manager whose indicators stopped in 2010 is shown 2010, not a month all grey for them."""
-    found = Figure.objects.filter(indicator__in=visible_indicators(user), value__isnull=False).aggregate(last=Max("month"))
-    return Month.of(found["last"]) if found["last"] else None
+    sight = sight_of(user)
+    found = [] if sight.nothing else _LATEST_WITH_VALUE.rows(sight.user_id, sight.units, unowned=sight.unowned)
+    return Month.of(found[0][0]) if found else None
 
 
 def choose_month(text, user=None):
@@ -266,19 +299,25 @@ class Dashboard:
         return self.page.paginator.count if self.page is not None else 0
 
 
+_DOMAINS = Compiled(
+    lambda user_id, units, unowned: _seen(Indicator.objects.all(), user_id, units, unowned)
+    .order_by("domain").values_list("domain").distinct()
+)
+
+
 def domains_of(user):
     """The domains of the indicators `user` sees, in order, for the filter."""
-    return list(visible_indicators(user).order_by("domain").values_list("domain", flat=True).distinct())
+    sight = sight_of(user)
+    return [] if sight.nothing else [domain for [domain] in _DOMAINS.rows(sight.user_id, sight.units, unowned=sight.unowned)]
 
 
 def filtered_indicators(user, unit=None, domain="", rag="", month=None):
     """The indicators `user` sees, of `unit` and the units below it, of `domain`, and rated `rag` at
     `month` (the dashboard's filters, for its download)."""
-    indicators = visible_indicators(user)
-    if unit:
-        indicators = indicators.filter(unit_owner_id__in=OrganisationUnit.objects.subtree_ids(unit))
-    if domain:
-        indicators = indicators.filter(domain=domain)
+    sight = sight_of(user)
+    if sight.nothing:
+        return Indicator.objects.none()
+    indicators = _narrowed(*_filter_values(sight, unit, domain), sight.unowned)
     if rag and month is not None:
         # A subquery, so that whoever reads these can join the figures of the month again.
         indicators = indicators.filter(pk__in=of_colour(with_figure_at(Indicator.objects.all(), month), rag).values("pk"))
@@ -288,8 +327,12 @@ def filtered_indicators(user, unit=None, domain="", rag="", month=None):
 def with_figure_at(indicators, month):
     """`indicators` each joined to its stored Figure of `month` (at most one: one figure a month), as `at`,
     with `colour` its RAG colour or Not rated when there is no figure that month."""
+    return _at(indicators, month.start)
+
+
+def _at(indicators, day):
     return indicators.annotate(
-        at=FilteredRelation("figures", condition=Q(figures__month=month.start)),
+        at=FilteredRelation("figures", condition=Q(figures__month=day)),
         colour=Coalesce(F("at__rag_colour"), Value(GREY)),
     )
 
@@ -308,16 +351,28 @@ def rag_counts(indicators, month):
     """`indicators` counted by colour at `month`, in one query (two for every indicator). Grouped by colour rather
     than a filtered count a colour: the same SQL work, half the ORM's."""
     if not indicators.query.has_filters():
-        # Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index,
-        # and those with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row.
-        # COUNT(*): counting their ids had PostgreSQL read every figure of the month, not only the index (4 ms, not 0.4).
-        by_colour = dict(
-            Figure.objects.filter(month=month.start).order_by().values_list("rag_colour").annotate(n=Count("*"))
-        )
-        counted = {colour: by_colour.get(colour, 0) for colour in (RED, AMBER, GREEN)}
-        return RagCounts(**counted, grey=indicators.count() - sum(counted.values()))
+        return _every_indicator_counted(month.start)
     by_colour = dict(with_figure_at(indicators, month).order_by().values_list("colour").annotate(Count("pk")))
     return RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
+
+
+# Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index, and those
+# with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row. COUNT(*): counting
+# their ids had PostgreSQL read every figure of the month, not only the index (4 ms, not 0.4). The indicators are
+# counted by a window over them, as a compiled query cannot take Django's aggregate().
+_MONTH_COLOURS = Compiled(
+    lambda day: Figure.objects.filter(month=day).order_by().values_list("rag_colour").annotate(n=Count("*"))
+)
+_INDICATOR_COUNT = Compiled(
+    lambda: Indicator.objects.order_by().annotate(n=Window(Count("*"))).values_list("n")[:1], takes_value=False
+)
+
+
+def _every_indicator_counted(day):
+    by_colour = dict(map(tuple, _MONTH_COLOURS.rows(day)))
+    counted = {colour: by_colour.get(colour, 0) for colour in (RED, AMBER, GREEN)}
+    [[every]] = _INDICATOR_COUNT.rows() or [[0]]
+    return RagCounts(**counted, grey=every - sum(counted.values()))
 
 
 ROW_FIELDS = (
@@ -325,6 +380,64 @@ ROW_FIELDS = (
     "at__period_start", "at__value", "at__rated_value", "at__target", "at__minimum_standard", "at__target_note",
     "at__rag_colour", "at__rag_reason", "at__direction", "at__direction_on_last_year", "at__trend", "colour",
 )
+
+
+def _filter_values(sight, unit, domain):
+    """The values `_narrowed` takes for `sight` and the dashboard's unit and domain filters."""
+    subtree = sorted(OrganisationUnit.objects.subtree_ids(unit)) if unit else None
+    return sight.user_id, sight.units, subtree, domain or None
+
+
+def _narrowed(user_id, units, subtree, domain, unowned):
+    """The indicators a Sight of these values sees, of the units `subtree` and of `domain` when given: the
+    dashboard's filters but its colour."""
+    indicators = _seen(Indicator.objects.all(), user_id, units, unowned)
+    if subtree is not None:
+        indicators = indicators.filter(unit_owner_id__in=subtree)
+    if domain is not None:
+        indicators = indicators.filter(domain=domain)
+    return indicators
+
+
+def _chosen(day, user_id, units, subtree, domain, unowned):
+    """`_narrowed`, each indicator joined to its figure of `day`."""
+    return _at(_narrowed(user_id, units, subtree, domain, unowned), day)
+
+
+def _board_page(day, user_id, units, subtree, domain, colour, *, unowned, grey, first, last):
+    """Rows `first` to `last` (ROW_FIELDS) of the dashboard's indicators, rated `colour` (or Not rated, `grey`)."""
+    shown = _chosen(day, user_id, units, subtree, domain, unowned)
+    if grey:
+        shown = of_colour(shown, GREY)
+    elif colour is not None:
+        shown = of_colour(shown, colour)
+    return shown.order_by("domain", "code").values_list(*ROW_FIELDS)[first:last]
+
+
+# The dashboard's reads, compiled once for each kind of user and set of filters (core.queries): built with the ORM
+# on every request, its counts and its page of rows cost more than the database took to answer them.
+_COLOURS = Compiled(
+    lambda day, user_id, units, subtree, domain, unowned: _chosen(day, user_id, units, subtree, domain, unowned)
+    .order_by().values_list("colour").annotate(n=Count("pk"))
+)
+_BOARD_PAGE = Compiled(_board_page)
+
+
+class _BoardRows:
+    """The dashboard's rows as the paginator slices them: each page read with the compiled query."""
+
+    def __init__(self, day, values, unowned, colour):
+        self.day, self.values, self.unowned, self.colour = day, values, unowned, colour
+
+    def __getitem__(self, window):
+        if window.stop <= window.start:
+            return []  # the one page of no rows
+        grey = self.colour == GREY
+        rows = _BOARD_PAGE.rows(
+            self.day, *self.values, None if grey else (self.colour or None),
+            unowned=self.unowned, grey=grey, first=window.start, last=window.stop,
+        )
+        return [dict(zip(ROW_FIELDS, row)) for row in rows]
 
 
 def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
@@ -335,16 +448,18 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     link to its colour. `months` (from `choose_month`) saves reading the range again.
     """
     months = available_months() if months is None else months
-    indicators = filtered_indicators(user, unit, domain)
-    if month is None:
+    sight = sight_of(user)
+    if month is None or sight.nothing:
         return Dashboard(month, months, RagCounts(), (), None)
-    counts = rag_counts(indicators, month)
-    shown = with_figure_at(indicators, month)
-    if rag:
-        shown = of_colour(shown, rag)
+    values = _filter_values(sight, unit, domain)
+    if values == (None, None, None, None):
+        counts = _every_indicator_counted(month.start)
+    else:
+        by_colour = dict(map(tuple, _COLOURS.rows(month.start, *values, unowned=sight.unowned)))
+        counts = RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
     # The tiles have counted the rows already: the paginator need not count them again.
     count = counts.total if not rag else getattr(counts, rag, 0)
-    paginator = CountedPaginator(shown.order_by("domain", "code").values(*ROW_FIELDS), INDICATORS_PER_PAGE, count)
+    paginator = CountedPaginator(_BoardRows(month.start, values, sight.unowned, rag), INDICATORS_PER_PAGE, count)
     current = paginator.get_page(page)
     rows = [_row(values, month) for values in current.object_list]
     groups = []

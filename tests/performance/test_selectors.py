@@ -218,6 +218,38 @@ def test_filters_by_unit_domain_and_colour(board, ada, division, other_division)
     assert filtered.count == 1
 
 
+def test_the_compiled_dashboard_shows_what_the_filtered_indicators_are_for_everyone_and_every_filter(
+    board, everyone, division, other_division, olivia
+):
+    """The dashboard's reads are compiled once for each kind of user and set of filters (core.queries); the
+    downloads and the report filter with the ORM (`filtered_indicators`). Both say the same, whoever asks."""
+    from django.db.models import Max
+
+    from core.models import Profile
+    from performance.models import Figure
+
+    IndicatorFactory(code="X 1", unit_owner=other_division, accountable=LeadFactory(user=olivia), domain="Carers")
+    inactive = UserFactory(username="gone", is_active=False)
+    ProfileFactory(user=inactive, role=Profile.MANAGER, unit=division)
+    people = {**everyone, "gone": inactive}
+    for name, user in people.items():
+        visible = selectors.visible_indicators(user)
+        assert selectors.domains_of(user) == sorted(set(visible.values_list("domain", flat=True))), name
+        latest = Figure.objects.filter(indicator__in=visible, value__isnull=False).aggregate(last=Max("month"))["last"]
+        assert selectors.latest_reported_month(user) == (Month.of(latest) if latest else None), name
+        for unit in (None, division.pk, other_division.pk, division.parent_id):
+            for domain in ("", "Carers", "Personalisation"):
+                indicators = selectors.filtered_indicators(user, unit, domain)
+                assert selectors.dashboard(user, SEPTEMBER, unit, domain).counts == selectors.rag_counts(
+                    indicators, SEPTEMBER
+                ), (name, unit, domain)
+                for colour in ("", RED, AMBER, GREEN, GREY):
+                    expected = selectors.filtered_indicators(user, unit, domain, colour, SEPTEMBER)
+                    assert codes(selectors.dashboard(user, SEPTEMBER, unit, domain, colour)) == list(
+                        expected.order_by("domain", "code").values_list("code", flat=True)
+                    ), (name, unit, domain, colour)
+
+
 def test_a_hundred_indicators_a_page_paginated_in_sql(division, ada):
     for n in range(selectors.INDICATORS_PER_PAGE + 5):
         indicator = IndicatorFactory(code=f"P {n:03d}", unit_owner=division)
