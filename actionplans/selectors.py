@@ -15,16 +15,17 @@ from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from core.models import OrganisationUnit
 from core.periods import today
-from core.queries import Compiled
+from core.queries import Compiled, columns, from_row, link, prefetched
 from core.rag import Rag
 
 from . import asat, rag, timescales
-from .models import Action, ActionTally, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate
+from .models import Action, ActionTally, Area, InspectionJudgement, Lead, Milestone, Plan, ProgressUpdate, Recommendation
 
 
 @dataclass(frozen=True)
@@ -473,6 +474,50 @@ def list_rows(actions, chunk_size=2000):
     listed = _listed(actions, chunk_size)
     while chunk := list(itertools.islice(listed, chunk_size)):
         yield from _listed_rows(chunk)
+
+
+def _action_page_row(pk):
+    related = {"plan": Plan, "area": Area, "recommendation": Recommendation, "cross_reference": Action}
+    return Action.objects.filter(pk=pk).values_list(
+        *columns(Action), *(column for name, model in related.items() for column in columns(model, f"{name}__"))
+    )
+
+
+# An action's own pages: the action with what they show, read with queries compiled once (core.queries). With
+# select_related and prefetch_related, Django spent 3 ms of the page's 10 compiling the four queries.
+_ACTION_PAGE = Compiled(_action_page_row)
+_ACTION_LEADS = Compiled(lambda pk: Lead.objects.filter(actions=pk).order_by("name", "id").values_list(*columns(Lead)))
+_ACTION_UPDATES = Compiled(lambda pk: ProgressUpdate.objects.filter(action_id=pk).order_by("date", "id").values_list(
+    *columns(ProgressUpdate), *columns(get_user_model(), "author__")))
+_ACTION_MILESTONES = Compiled(
+    lambda pk: Milestone.objects.filter(action_id=pk).order_by("order", "id").values_list(*columns(Milestone))
+)
+
+
+def action_for_page(pk):
+    """The action `pk` with everything its own pages show, or None: its plan, area, recommendation and the action it
+    cross-refers to, its leads, its progress updates with their authors (its status on any day) and its milestones,
+    as `Action.objects.with_rag_inputs()` and a prefetch of its milestones would give it, in four queries."""
+    rows = _ACTION_PAGE.rows(pk)
+    if not rows:
+        return None
+    action, rest = from_row(Action, rows[0])
+    for name, model in (("plan", Plan), ("area", Area), ("recommendation", Recommendation), ("cross_reference", Action)):
+        related, rest = from_row(model, rest)
+        link(action, name, related)
+    prefetched(action, "leads", [from_row(Lead, row)[0] for row in _ACTION_LEADS.rows(pk)])
+    updates = []
+    for row in _ACTION_UPDATES.rows(pk):
+        update, rest = from_row(ProgressUpdate, row)
+        link(update, "author", from_row(get_user_model(), rest)[0])
+        link(update, "action", action)
+        updates.append(update)
+    prefetched(action, "progress_updates", updates)
+    milestones = [from_row(Milestone, row)[0] for row in _ACTION_MILESTONES.rows(pk)]
+    for milestone in milestones:
+        link(milestone, "action", action)
+    prefetched(action, "milestones", milestones)
+    return action
 
 
 def ids_of_actions_led_by(user):

@@ -3,8 +3,7 @@ import functools
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.urls import reverse
@@ -203,12 +202,10 @@ def plan_publish(request, pk):
 
 
 def _action_for_page(pk):
-    return get_object_or_404(
-        Action.objects.with_rag_inputs().prefetch_related(
-            Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")),
-        ),
-        pk=pk,
-    )
+    action = selectors.action_for_page(pk)
+    if action is None:
+        raise Http404("No action has that number.")
+    return action
 
 
 def _versioned_initial(action):

@@ -142,3 +142,38 @@ def _flat(values):
         elif value is not None:
             flat.append(value)
     return flat
+
+
+# --- Model objects from a compiled query's rows ------------------------------------------------------------------
+# For a page that needs model objects (forms and permissions take them) but whose select_related and
+# prefetch_related cost it more to compile than the database took to answer: read their columns with a compiled
+# query, then build the objects and link them as select_related and prefetch_related would have.
+
+
+def columns(model, prefix=""):
+    """The columns of `model` as `from_row` reads them, each after `prefix` (a lookup path: "plan__")."""
+    return [prefix + field.attname for field in model._meta.concrete_fields]
+
+
+def from_row(model, row, using=DEFAULT_DB_ALIAS):
+    """(the `model` object made of the first columns of `row`, or None when its primary key is NULL (a missing
+    related object), and the rest of the row)."""
+    names = [field.attname for field in model._meta.concrete_fields]
+    values, rest = row[: len(names)], row[len(names):]
+    return (model.from_db(using, names, values) if values[names.index(model._meta.pk.attname)] is not None else None), rest
+
+
+def link(instance, field_name, related):
+    """Set the object a foreign key of `instance` points to, as select_related does (no query to follow it)."""
+    instance._meta.get_field(field_name).set_cached_value(instance, related)
+
+
+def prefetched(instance, name, objects):
+    """Give `instance`'s related manager `name` its objects, as prefetch_related does: `.all()` reads no more."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    # Where each kind of related manager looks for its prefetched objects (Django's related_descriptors).
+    key = manager.prefetch_cache_name if hasattr(manager, "prefetch_cache_name") else manager.field.remote_field.cache_name
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[key] = queryset

@@ -93,3 +93,65 @@ def test_as_at_and_today_agree_when_nothing_changed_since(kent):
     stored = plan_report(kent)
     kent.actions.update(rated_on=NEVER_RATED)
     assert plan_report(kent) == stored
+
+
+# --- action_for_page: an action's own pages, loaded with queries compiled once ----------------------------------
+
+
+def _field_values(instance):
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.concrete_fields}
+
+
+def test_action_for_page_gives_what_select_related_and_prefetch_related_give_in_four_queries(plan, lead, olivia):
+    from django.db import connection
+    from django.db.models import Prefetch
+    from django.test.utils import CaptureQueriesContext
+
+    from actionplans.models import Action, Milestone
+    from actionplans.selectors import action_for_page
+
+    area = AreaFactory(plan=plan, title="Leadership")
+    recommendation = RecommendationFactory(plan=plan, area=area, number="3")
+    referred = ActionFactory(area=area, number="2.1")
+    action = ActionFactory(area=area, recommendation=recommendation, number="3.1", cross_reference=referred,
+                           leads=[LeadFactory(name="Zoe Zed"), lead])
+    ProgressUpdateFactory(action=action, date=datetime.date(2010, 9, 30), author=olivia, narrative="Later")
+    ProgressUpdateFactory(action=action, date=datetime.date(2010, 6, 30), author=None, narrative="Earlier")
+    MilestoneFactory(action=action, activity="Second", order=2)
+    MilestoneFactory(action=action, activity="First", order=1)
+    expected = Action.objects.with_rag_inputs().prefetch_related(
+        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id"))
+    ).get(pk=action.pk)
+    action_for_page(action.pk)  # compiled
+    with CaptureQueriesContext(connection) as captured:
+        loaded = action_for_page(action.pk)
+        read = {
+            "action": _field_values(loaded),
+            **{name: _field_values(getattr(loaded, name)) for name in ("plan", "area", "recommendation", "cross_reference")},
+            "leads": [_field_values(each) for each in loaded.leads.all()],
+            "updates": [(_field_values(update), update.author and _field_values(update.author), update.action is loaded)
+                        for update in loaded.progress_updates.all()],
+            "milestones": [(_field_values(milestone), milestone.action is loaded) for milestone in loaded.milestones.all()],
+        }
+    assert len(captured) == 4  # the action with what it points to, its leads, its updates, its milestones
+    assert read == {
+        "action": _field_values(expected),
+        **{name: _field_values(getattr(expected, name)) for name in ("plan", "area", "recommendation", "cross_reference")},
+        "leads": [_field_values(each) for each in expected.leads.all()],
+        "updates": [(_field_values(update), update.author and _field_values(update.author), True)
+                    for update in expected.progress_updates.all()],
+        "milestones": [(_field_values(milestone), True) for milestone in expected.milestones.all()],
+    }
+    assert [update.narrative for update in loaded.progress_updates.all()] == ["Earlier", "Later"]
+    assert [each.name for each in loaded.leads.all()][-1] == "Zoe Zed"
+    assert loaded.state_on(datetime.date(2010, 10, 1)) == expected.state_on(datetime.date(2010, 10, 1))
+
+
+def test_action_for_page_with_nothing_to_point_to_and_no_such_action(plan):
+    from actionplans.selectors import action_for_page
+
+    action = ActionFactory(area=AreaFactory(plan=plan))
+    loaded = action_for_page(action.pk)
+    assert loaded.recommendation is None and loaded.cross_reference is None
+    assert list(loaded.leads.all()) == [] and list(loaded.progress_updates.all()) == [] and list(loaded.milestones.all()) == []
+    assert action_for_page(action.pk + 1000) is None
