@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.shortcuts import render
 
-from .queries import Compiled
+from .queries import Compiled, columns, from_row, link
 
 
 def locked_out(request, original_response=None, credentials=None):
@@ -26,10 +26,6 @@ def address_behind_proxy(request):
     return forwarded[-1] if forwarded else request.META.get("REMOTE_ADDR")
 
 
-def _columns(model, prefix=""):
-    return [prefix + field.attname for field in model._meta.concrete_fields]
-
-
 class _SignedIn:
     """The query that loads the signed-in user on every request, with their profile and its unit beside them (both
     may be missing), compiled once (`core.queries`): compiling it afresh cost twenty times what the database took."""
@@ -38,23 +34,21 @@ class _SignedIn:
         from .models import OrganisationUnit, Profile
 
         self.models = [get_user_model(), Profile, OrganisationUnit]
-        self.columns = [_columns(model) for model in self.models]
-        selected = _columns(self.models[0]) + _columns(Profile, "profile__") + _columns(OrganisationUnit, "profile__unit__")
+        selected = columns(self.models[0]) + columns(Profile, "profile__") + columns(OrganisationUnit, "profile__unit__")
         self.query = Compiled(lambda pk: self.models[0]._default_manager.filter(pk=pk).values_list(*selected))
 
     def user(self, user_id, using):
         rows = self.query.rows(user_id, using=using)
         if not rows:
             return None
-        row, made = rows[0], []
-        for model, columns in zip(self.models, self.columns):
-            values, row = row[: len(columns)], row[len(columns):]
-            made.append(model.from_db(using, columns, values) if values[0] is not None else None)
+        made, rest = [], rows[0]
+        for model in self.models:
+            instance, rest = from_row(model, rest, using)
+            made.append(instance)
         user, profile, unit = made
         if profile is not None:
-            Profile = self.models[1]
-            Profile.user.field.set_cached_value(profile, user)
-            Profile.unit.field.set_cached_value(profile, unit)
+            link(profile, "user", user)
+            link(profile, "unit", unit)
         # As select_related("profile__unit") leaves them: `user.profile` answers without a query, or says there is none.
         user._meta.get_field("profile").set_cached_value(user, profile)
         user._profile_cache = profile  # roles.profile_of
