@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, FilteredRelation, Func, Q, Subquery, Value
+from django.db.models import Count, F, FilteredRelation, Func, IntegerField, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -34,7 +34,9 @@ from core.queries import Compiled
 from core.rag import AMBER, COLOUR_LABELS, GREEN, GREY, RED, Rag
 
 from . import charts, figures, state
-from .models import Benchmark, Figure, Indicator, Reading, Target, period_of, trend_points
+from .models import (
+    Benchmark, Figure, Indicator, Reading, Target, period_of, trend_for_drawing, trend_points, trend_text,
+)
 
 INDICATORS_PER_PAGE = 100
 # The colours an indicator can have (seed 001, 4.3), worst first as committee papers list them; no Blue.
@@ -221,7 +223,15 @@ class IndicatorRow:
     direction_on_last_year: str
     last_year_period: object
     target_note: str = ""  # how the target shown was worked out from the year's, when it is the year to date's share
-    trend: tuple = ()  # the rated figure of each period in the last 12 months, oldest first; None for a gap
+    # The rated figure of each period in the last 12 months, oldest first, null for a gap, as `Figure.trend` stores
+    # it (models.trend_text); `trend` reads it.
+    trend_text: str = ""
+    sparkline_geometry: str | None = None  # the sparkline's, as `Figure.sparkline` keeps it; None: placed when drawn
+
+    @property
+    def trend(self):
+        """The rated figure of each period in the last 12 months, oldest first; None for a gap."""
+        return trend_points(self.trend_text)
 
     def _text(self, value):
         return _format(value, self.unit, self.decimal_places)
@@ -265,7 +275,10 @@ class IndicatorRow:
 
     @property
     def sparkline(self):
-        return charts.sparkline(self.trend, self.polarity, unit=self.unit, decimal_places=self.decimal_places)
+        return charts.sparkline(
+            trend_for_drawing(self.trend_text), self.polarity, unit=self.unit, decimal_places=self.decimal_places,
+            geometry=self.sparkline_geometry,
+        )
 
 
 def _arrow(direction, polarity):
@@ -307,14 +320,20 @@ class Dashboard:
 
 _DOMAINS = Compiled(
     lambda user_id, units, unowned: _seen(Indicator.objects.all(), user_id, units, unowned)
-    .order_by("domain").values_list("domain").distinct()
+    .order_by("domain").values_list("domain").annotate(n=Count("pk"))
 )
+
+
+def domain_counts(user):
+    """[(domain, how many indicators)] of the indicators `user` sees, by domain: the filter's choices, and for an
+    admin the count of every indicator the dashboard's tiles need (a query fewer)."""
+    sight = sight_of(user)
+    return [] if sight.nothing else [tuple(row) for row in _DOMAINS.rows(sight.user_id, sight.units, unowned=sight.unowned)]
 
 
 def domains_of(user):
     """The domains of the indicators `user` sees, in order, for the filter."""
-    sight = sight_of(user)
-    return [] if sight.nothing else [domain for [domain] in _DOMAINS.rows(sight.user_id, sight.units, unowned=sight.unowned)]
+    return [domain for domain, _ in domain_counts(user)]
 
 
 def filtered_indicators(user, unit=None, domain="", rag="", month=None):
@@ -371,22 +390,25 @@ _MONTH_COLOURS = Compiled(
     lambda day: Figure.objects.filter(month=day).order_by().values_list("rag_colour").annotate(n=Count("*"))
 )
 _INDICATOR_COUNT = Compiled(
-    lambda: Indicator.objects.order_by().annotate(n=Func(Value(1), function="COUNT")).values_list("n"),
+    lambda: Indicator.objects.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values_list("n"),
     takes_value=False,
 )
 
 
-def _every_indicator_counted(day):
+def _every_indicator_counted(day, every=None):
+    """RagCounts of every indicator at `day`; `every`: how many indicators there are, when known."""
     by_colour = dict(map(tuple, _MONTH_COLOURS.rows(day)))
     counted = {colour: by_colour.get(colour, 0) for colour in (RED, AMBER, GREEN)}
-    [[every]] = _INDICATOR_COUNT.rows()
+    if every is None:
+        [[every]] = _INDICATOR_COUNT.rows()
     return RagCounts(**counted, grey=every - sum(counted.values()))
 
 
 ROW_FIELDS = (
     "pk", "code", "name", "unit", "decimal_places", "polarity", "frequency", "aggregation", "rated_figure", "domain",
     "at__period_start", "at__value", "at__rated_value", "at__target", "at__minimum_standard", "at__target_note",
-    "at__rag_colour", "at__rag_reason", "at__direction", "at__direction_on_last_year", "at__trend", "colour",
+    "at__rag_colour", "at__rag_reason", "at__direction", "at__direction_on_last_year", "at__trend", "at__sparkline",
+    "colour",
 )
 
 
@@ -448,12 +470,12 @@ class _BoardRows:
         return [dict(zip(ROW_FIELDS, row)) for row in rows]
 
 
-def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
+def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None, domains=None):
     """The dashboard as at `month` of the indicators `user` sees, narrowed to `unit` (and the units below
     it), `domain` and `rag` (a colour; "grey" also takes those with no figure that month).
 
     The RAG tiles count the indicators of the unit and domain whatever `rag` is, so that each tile can
-    link to its colour. `months` (from `choose_month`) saves reading the range again.
+    link to its colour. `months` (from `choose_month`) and `domains` (from `domain_counts`) save reading them again.
     """
     months = available_months() if months is None else months
     sight = sight_of(user)
@@ -461,7 +483,7 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
         return Dashboard(month, months, RagCounts(), (), None)
     values = _filter_values(sight, unit, domain)
     if values == (None, None, None, None):
-        counts = _every_indicator_counted(month.start)
+        counts = _every_indicator_counted(month.start, sum(n for _, n in domains) if domains is not None else None)
     else:
         by_colour = dict(map(tuple, _COLOURS.rows(month.start, *values, unowned=sight.unowned)))
         counts = RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
@@ -469,7 +491,7 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None):
     count = counts.total if not rag else getattr(counts, rag, 0)
     paginator = CountedPaginator(_BoardRows(month.start, values, sight.unowned, rag), INDICATORS_PER_PAGE, count)
     current = paginator.get_page(page)
-    rows = [_row(values, month) for values in current.object_list]
+    rows = [_row(row, month) for row in current.object_list]
     groups = []
     for row in rows:
         name = row.domain or NO_DOMAIN
@@ -489,16 +511,16 @@ def report_rows(indicators, month):
     return [_row(values, month) for values in rows]
 
 
-def _trend(values, month):
+def _trend_text(values, month):
     """The rated figure of each period answering in the 12 months to `month`, oldest first, as stored with the
     month's figure (`Figure.trend`); all gaps when the indicator has no figure that month (nor any before it)."""
     if values["at__period_start"] is None:
-        return (None,) * len(figures.trend_months(values["frequency"], month))
-    return trend_points(values["at__trend"])
+        return trend_text((None,) * len(figures.trend_months(values["frequency"], month)))
+    return values["at__trend"]
 
 
 def _row(values, month, trend=None):
-    """An IndicatorRow of `values` (ROW_FIELDS) as at `month`; `trend`: its sparkline's, when not stored."""
+    """An IndicatorRow of `values` (ROW_FIELDS) as at `month`; `trend`: its sparkline's figures, when not stored."""
     has_figure = values["at__period_start"] is not None
     period = period_of(values["frequency"], values["at__period_start"]) if has_figure else None
     if has_figure:
@@ -515,7 +537,9 @@ def _row(values, month, trend=None):
         target=values["at__target"], minimum_standard=values["at__minimum_standard"], rag=rag,
         direction=values["at__direction"] or "", previous_period=period.shift(-1) if period else None,
         direction_on_last_year=values["at__direction_on_last_year"] or "", last_year_period=last_year,
-        target_note=values["at__target_note"] or "", trend=_trend(values, month) if trend is None else trend,
+        target_note=values["at__target_note"] or "",
+        trend_text=_trend_text(values, month) if trend is None else trend_text(trend),
+        sparkline_geometry=values["at__sparkline"] if has_figure and trend is None else None,
     )
 
 

@@ -19,7 +19,7 @@ from django.db.models import Max, Min
 from core import bulk
 from core.periods import Month, today
 
-from . import figures
+from . import charts, figures
 from .models import Figure, Indicator, Reading, Target, period_of, stored_figure, trend_point_text
 
 CHUNK = 500  # indicators worked out together: their readings are held in memory at once
@@ -122,7 +122,7 @@ def _work_out(ids, last, since=None):
                 own_rated[month.start] = trend_point_text(stored_figure(worked_out.rated_value))
                 points = figures.trend(own_rated, spec.frequency, month)
                 trend = "[" + ",".join(point or "null" for point in points) + "]"
-                rows.append(_figure_row(indicator.pk, month, worked_out, trend))
+                rows.append(_figure_row(indicator.pk, month, worked_out, trend, geometry_of(points)))
                 month = month.shift(1)
         stale = Figure.objects.filter(indicator_id__in=chunk)
         if since is not None:
@@ -136,13 +136,19 @@ def _work_out(ids, last, since=None):
 FIGURE_FIELDS = [
     "indicator", "month", "period_start", "value", "ytd", "rolling_12", "out_turn", "target", "minimum_standard",
     "target_note", "rated_value", "rag_colour", "rag_reason", "previous_value", "direction", "last_year_value",
-    "direction_on_last_year", "trend",
+    "direction_on_last_year", "trend", "sparkline",
 ]
 
 
-def _figure_row(indicator_id, month, worked_out, trend):
+def geometry_of(points):
+    """The sparkline's geometry (charts.sparkline_geometry) of a trend's points as written in its text ("null", ""
+    or None for a gap)."""
+    return charts.sparkline_geometry([float(point) if point and point != "null" else None for point in points])
+
+
+def _figure_row(indicator_id, month, worked_out, trend, geometry):
     """A Figure row as FIGURE_FIELDS lists its columns: tens of thousands are written at once (core.bulk).
-    `trend`: its text (models.trend_text)."""
+    `trend`: its text (models.trend_text); `geometry`: its sparkline's (`geometry_of`)."""
     return (
         indicator_id, month.start, worked_out.period.start, *(
             stored_figure(getattr(worked_out, name))
@@ -151,5 +157,5 @@ def _figure_row(indicator_id, month, worked_out, trend):
         worked_out.target_note, stored_figure(worked_out.rated_value), worked_out.rag.colour,
         worked_out.rag.reason[:1000],
         stored_figure(worked_out.previous_value), worked_out.direction or "", stored_figure(worked_out.last_year_value),
-        worked_out.direction_on_last_year or "", trend,
+        worked_out.direction_on_last_year or "", trend, geometry,
     )

@@ -96,7 +96,8 @@ def dashboard(request):
     """Every indicator the user sees as at a month (?period=YYYY-MM, the latest by default): RAG tiles,
     the table by domain with sparklines, filters, ?format=csv|xlsx for the filtered indicators."""
     choice = performance_selectors.choose_month(request.GET.get("period"), request.user)
-    form = DashboardFilterForm(request.GET, domains=performance_selectors.domains_of(request.user))
+    domains = performance_selectors.domain_counts(request.user)
+    form = DashboardFilterForm(request.GET, domains=[domain for domain, _ in domains])
     if choice.error:
         return _period_error(request, choice, "performance/dashboard.html", {"form": form})
     filters = form.filters()
@@ -108,7 +109,7 @@ def dashboard(request):
             request, lambda file_format: export.export_indicators(choice.month, file_format, indicators)
         )
     board = performance_selectors.dashboard(
-        request.user, choice.month, page=request.GET.get("page") or 1, months=choice.months, **filters
+        request.user, choice.month, page=request.GET.get("page") or 1, months=choice.months, domains=domains, **filters
     )
     # The links keep the month shown and the filters: pages and downloads all of them, the tiles all but the colour.
     query = request.GET.copy()

@@ -172,3 +172,31 @@ def test_a_bar_chart_with_nothing_to_draw():
     assert str(charts.bar_chart("Nothing", [], [("Q4", [])], chart_id="x")) == ""
     svg = str(charts.bar_chart("Zeros", ["A"], [("Q4", [0])], chart_id="x"))
     assert "Q4 has no figures" in svg
+
+
+def test_a_stored_trend_draws_the_same_sparkline_with_its_middle_figures_as_floats():
+    """The dashboard draws from `trend_for_drawing` (floats between the first and the last figure, which its words
+    show exactly): the same SVG as from every figure made a Decimal, for any figures a trend can store."""
+    import random
+
+    from performance.models import trend_for_drawing, trend_points, trend_text
+
+    chosen = random.Random(2013)
+    for _ in range(3000):
+        size = chosen.choice([1, 2, 5, 12])
+        places = chosen.choice([0, 1, 2, 6])
+        scale = chosen.choice([1, 100, 10_000, 10**9])
+        figures = [
+            None if chosen.random() < 0.2 else Decimal(chosen.randint(-scale, scale * 10)).scaleb(-places)
+            for _ in range(size)
+        ]
+        text = trend_text(figures)
+        drawn = trend_for_drawing(text)
+        assert [point is None for point in drawn] == [figure is None for figure in trend_points(text)]
+        for unit, decimal_places in (("percent", 1), ("money", 2), ("count", 0)):
+            assert charts.sparkline(drawn, "higher", unit=unit, decimal_places=decimal_places) == charts.sparkline(
+                trend_points(text), "higher", unit=unit, decimal_places=decimal_places
+            ), text
+    assert trend_for_drawing("") == trend_for_drawing("[]") == ()
+    assert trend_for_drawing("[null,null]") == (None, None)
+    assert trend_for_drawing("[1.5,null,2,3]") == (Decimal("1.5"), None, 2.0, Decimal("3"))

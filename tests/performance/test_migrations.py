@@ -83,3 +83,36 @@ def test_the_upgrade_words_each_year_to_date_share_of_a_target_as_the_dashboard_
         }
     finally:
         call_command("migrate", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_upgrade_keeps_each_stored_figure_s_sparkline_geometry_drawn_from_its_trend():
+    from performance import charts
+    from performance.models import trend_points
+
+    before = [("performance", "0004_figure_target_note")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    Indicator, Figure = old.get_model("performance", "Indicator"), old.get_model("performance", "Figure")
+    indicator = Indicator.objects.create(code="M 1", name="Monthly", frequency="monthly")
+    trends = {
+        datetime.date(2013, 7, 1): "[null,20,21.5,22,23,24,25,26,27,28,null,30]",
+        datetime.date(2013, 8, 1): "[" + "null," * 11 + "20]",
+        datetime.date(2013, 9, 1): "[" + "null," * 11 + "null]",
+        datetime.date(2013, 10, 1): "[5,5,5]",
+    }
+    for month, trend in trends.items():
+        Figure.objects.create(indicator=indicator, month=month, period_start=month, rag_reason="", trend=trend)
+    try:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+        from performance.models import Figure as NewFigure
+
+        kept = dict(NewFigure.objects.filter(indicator_id=indicator.pk).values_list("month", "sparkline"))
+        assert kept == {month: charts.sparkline_geometry(trend_points(trend)) for month, trend in trends.items()}
+        assert kept[datetime.date(2013, 7, 1)].count("|") == 1  # two runs: the gap in the middle splits the line
+        assert kept[datetime.date(2013, 9, 1)] == ""
+    finally:
+        call_command("migrate", verbosity=0)

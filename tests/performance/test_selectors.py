@@ -165,6 +165,16 @@ def test_a_row_shows_the_figures_the_rag_with_its_reason_and_the_direction_in_wo
     assert later.direction_words == "no earlier figure to compare"
 
 
+def test_the_dashboard_draws_each_sparkline_with_the_geometry_kept_as_it_would_from_the_trend(board, mandy):
+    from performance import charts
+
+    rows = [row for group in selectors.dashboard(mandy, SEPTEMBER).groups for row in group.rows]
+    assert any(row.sparkline_geometry for row in rows)  # kept with the stored figures
+    assert any(row.sparkline_geometry is None for row in rows)  # L 1 has no figure in September
+    for row in rows:
+        assert row.sparkline == charts.sparkline(row.trend, row.polarity, unit=row.unit, decimal_places=row.decimal_places)
+
+
 def test_the_sparkline_is_the_rated_figure_of_each_period_in_the_last_12_months(board, mandy):
     rows = {row.code: row for group in selectors.dashboard(mandy, SEPTEMBER).groups for row in group.rows}
     # October 2012 to March 2013 have no figure: gaps; then April to September 2013.
@@ -235,6 +245,13 @@ def test_the_compiled_dashboard_shows_what_the_filtered_indicators_are_for_every
     for name, user in people.items():
         visible = selectors.visible_indicators(user)
         assert selectors.domains_of(user) == sorted(set(visible.values_list("domain", flat=True))), name
+        assert selectors.domain_counts(user) == [
+            (domain, visible.filter(domain=domain).count()) for domain in selectors.domains_of(user)
+        ], name
+        # The view hands the dashboard the domains it read for the filter: the tiles count the same with them.
+        assert selectors.dashboard(user, SEPTEMBER, domains=selectors.domain_counts(user)).counts == selectors.rag_counts(
+            selectors.filtered_indicators(user), SEPTEMBER
+        ), name
         latest = Figure.objects.filter(indicator__in=visible, value__isnull=False).aggregate(last=Max("month"))["last"]
         assert selectors.latest_reported_month(user) == (Month.of(latest) if latest else None), name
         for unit in (None, division.pk, other_division.pk, division.parent_id):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from core.periods import Month
-from performance import figures, state
+from performance import charts, figures, state
 from performance.models import Figure, Reading, Target, trend_points
 
 from ..factories import IndicatorFactory, ReadingFactory, TargetFactory
@@ -40,6 +40,8 @@ def assert_stored_equals_computed(indicator):
         rated[figure.month] = expected.rated_value
     for figure in stored:
         assert trend_points(figure.trend) == figures.trend(rated, indicator.frequency, Month.of(figure.month))
+        # The sparkline's geometry is kept with the trend it is drawn from.
+        assert figure.sparkline == charts.sparkline_geometry(trend_points(figure.trend))
 
 
 def test_every_month_from_the_first_reading_to_the_horizon():
