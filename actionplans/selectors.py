@@ -415,7 +415,24 @@ ListedAction = namedtuple("ListedAction", _LISTED)
 
 # A page's rows, read by its actions' ids with queries compiled once (core.queries): built with the ORM each time,
 # these three cost a list page more than the database took to answer them.
-_LISTED_BY_ID = Compiled(lambda ids: Action.objects.filter(pk__in=ids).order_by().values_list(*_LISTED.values()))
+def _listed_by_id(ids):
+    """`_LISTED` of the actions `ids`, what they point to read by a subquery each rather than joined: for a page's
+    fifty, PostgreSQL hashed every area and recommendation to join them (1.7 ms; 0.6 this way)."""
+    one = {
+        "plan_title": (Plan, "plan_id", "title"), "plan_source_date": (Plan, "plan_id", "source_date"),
+        "area_title": (Area, "area_id", "title"), "recommendation_number": (Recommendation, "recommendation_id", "number"),
+        "cross_reference_number": (Action, "cross_reference_id", "number"),
+    }
+    read = {
+        f"listed_{name}": Subquery(model.objects.filter(pk=OuterRef(key)).order_by().values(column))
+        for name, (model, key, column) in one.items()
+    }
+    return Action.objects.filter(pk__in=ids).order_by().annotate(**read).values_list(
+        *(f"listed_{name}" if name in one else path for name, path in _LISTED.items())
+    )
+
+
+_LISTED_BY_ID = Compiled(_listed_by_id)
 _LEAD_LINKS = Compiled(lambda ids: _lead_links(Action.leads.through.objects.filter(action_id__in=ids)))
 _NARRATED = Compiled(
     lambda ids, day: ProgressUpdate.objects.filter(action_id__in=ids, date__lte=day).exclude(narrative="")

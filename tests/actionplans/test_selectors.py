@@ -155,3 +155,26 @@ def test_action_for_page_with_nothing_to_point_to_and_no_such_action(plan):
     assert loaded.recommendation is None and loaded.cross_reference is None
     assert list(loaded.leads.all()) == [] and list(loaded.progress_updates.all()) == [] and list(loaded.milestones.all()) == []
     assert action_for_page(action.pk + 1000) is None
+
+
+def test_a_page_of_rows_read_by_their_ids_says_what_the_whole_list_s_rows_say(plan, lead):
+    """A page's rows read what the actions point to with a subquery each (`rows_for_pages`); a download of the whole
+    list joins them (`list_rows`). Both give the same rows, with and without a recommendation or cross-reference."""
+    from actionplans.models import Action
+    from actionplans.selectors import list_rows, rows_for_pages
+
+    area = AreaFactory(plan=plan, title="Leadership")
+    recommendation = RecommendationFactory(plan=plan, area=area, number="4")
+    referred = ActionFactory(area=area, number="4.1", recommendation=recommendation, leads=[lead])
+    ActionFactory(area=area, number="4.2", recommendation=recommendation, cross_reference=referred)
+    loose = ActionFactory(area=AreaFactory(plan=plan, title="Choice"), number="5")
+    ProgressUpdateFactory(action=loose, date=datetime.date(2010, 6, 30), narrative="Started")
+    actions = Action.objects.filter(plan=plan).order_by("sort_key")
+    ids = list(actions.values_list("pk", flat=True))
+    [page] = rows_for_pages(ids[::-1])
+    assert page[::-1] == list(list_rows(actions))
+    assert {(row.number, row.area, row.recommendation_number, row.cross_reference, row.plan_title) for row in page} == {
+        ("4.1", "Leadership", "4", None, plan.title),
+        ("4.2", "Leadership", "4", ("4.1", referred.pk), plan.title),
+        ("5", "Choice", "", None, plan.title),
+    }
