@@ -19,7 +19,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 # lookup of a number its column cannot hold (a negative for a PositiveIntegerField) as matching nothing.
 STAND_IN = 1_987_654_321
 STAND_IN_DAY = datetime.date(1001, 2, 3)
-NO_VALUE = object()
 
 
 class Compiled:
@@ -29,7 +28,7 @@ class Compiled:
 
     A value is a number or text (compiled with STAND_IN), a date (STAND_IN_DAY), or a list of ids for an `__in`
     lookup: a list is padded with its last id to a length that is a power of two (the same rows for `__in`), so a
-    page's lists of 1 to 70 ids need seven compilations, not seventy. `None` is passed to `build` as it is, and
+    page's lists of 1 to 70 ids need eight compilations, not seventy. `None` is passed to `build` as it is, and
     compiled separately from a value, as are the `shape` keywords (settings that change the SQL itself)."""
 
     def __init__(self, build, takes_value=True):
