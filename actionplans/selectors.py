@@ -169,16 +169,15 @@ def _lead_links(links):
 
 
 def _leads_by_action(links):
-    """{action id: [(lead id, LeadRow)]} from links between actions and leads (a queryset, or their rows), in one
-    query and no model objects."""
+    """{action id: [(lead id, LeadRow)]} from the rows of `_lead_links`: no model objects."""
     found = {}
-    for action_id, lead_id, name, initials in _lead_links(links) if hasattr(links, "query") else links:
+    for action_id, lead_id, name, initials in links:
         found.setdefault(action_id, []).append((lead_id, LeadRow(name, Lead.display(name, initials))))
     return found
 
 
 def _plan_leads(plan):
-    return _leads_by_action(Action.leads.through.objects.filter(action__plan=plan))
+    return _leads_by_action(_lead_links(Action.leads.through.objects.filter(action__plan=plan)))
 
 
 def _plan_milestones(plan):

@@ -65,10 +65,10 @@ def trend_for_drawing(text):
     (A dashboard draws a hundred; making each figure a Decimal, then a float to place it, was a tenth of its time.)"""
     if len(text) <= 2:
         return ()
-    points = [None if point == "null" else float(point) for point in text[1:-1].split(",")]
+    texts = text[1:-1].split(",")
+    points = [None if point == "null" else float(point) for point in texts]
     known = [index for index, point in enumerate(points) if point is not None]
     if known:
-        texts = text[1:-1].split(",")
         points[known[0]], points[known[-1]] = Decimal(texts[known[0]]), Decimal(texts[known[-1]])
     return tuple(points)
 

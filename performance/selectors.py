@@ -372,15 +372,6 @@ def of_colour(indicators, colour):
     return indicators.alias(figure_colour=F("at__rag_colour")).filter(figure_colour=colour)
 
 
-def rag_counts(indicators, month):
-    """`indicators` counted by colour at `month`, in one query (two for every indicator). Grouped by colour rather
-    than a filtered count a colour: the same SQL work, half the ORM's."""
-    if not indicators.query.has_filters():
-        return _every_indicator_counted(month.start)
-    by_colour = dict(with_figure_at(indicators, month).order_by().values_list("colour").annotate(Count("pk")))
-    return RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
-
-
 # Every indicator (an admin's whole list): the month's figures are counted from the (month, colour) index, and those
 # with no figure are the rest. Joining 2,000 indicators to their figure read every figure's row. COUNT(*): counting
 # their ids had PostgreSQL read every figure of the month, not only the index (4 ms, not 0.4). A compiled query cannot
@@ -393,6 +384,16 @@ _INDICATOR_COUNT = Compiled(
     lambda: Indicator.objects.order_by().annotate(n=Func(template="COUNT(*)", output_field=IntegerField())).values_list("n"),
     takes_value=False,
 )
+
+
+def _tiles(day, values, unowned, domains=None):
+    """The indicators of `_narrowed`'s values counted by colour at `day` (the dashboard's tiles, the home page's
+    counts), in one query, grouped by colour rather than a filtered count a colour; every indicator in two (one
+    when `domains`, from `domain_counts`, gives their number)."""
+    if values == (None, None, None, None):
+        return _every_indicator_counted(day, sum(n for _, n in domains) if domains is not None else None)
+    by_colour = dict(map(tuple, _COLOURS.rows(day, *values, unowned=unowned)))
+    return RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
 
 
 def _every_indicator_counted(day, every=None):
@@ -482,11 +483,7 @@ def dashboard(user, month, unit=None, domain="", rag="", page=1, months=None, do
     if month is None or sight.nothing:
         return Dashboard(month, months, RagCounts(), (), None)
     values = _filter_values(sight, unit, domain)
-    if values == (None, None, None, None):
-        counts = _every_indicator_counted(month.start, sum(n for _, n in domains) if domains is not None else None)
-    else:
-        by_colour = dict(map(tuple, _COLOURS.rows(month.start, *values, unowned=sight.unowned)))
-        counts = RagCounts(**{colour: by_colour.get(colour, 0) for colour in INDICATOR_COLOURS})
+    counts = _tiles(month.start, values, sight.unowned, domains)
     # The tiles have counted the rows already: the paginator need not count them again.
     count = counts.total if not rag else getattr(counts, rag, 0)
     paginator = CountedPaginator(_BoardRows(month.start, values, sight.unowned, rag), INDICATORS_PER_PAGE, count)
@@ -557,7 +554,8 @@ def summary_for_home(user):
     month = latest_reported_month(user)
     if month is None:
         return None  # none of their indicators has a value yet: the page says so
-    return HomeSummary(month, rag_counts(visible_indicators(user), month))
+    sight = sight_of(user)
+    return HomeSummary(month, _tiles(month.start, _filter_values(sight, None, ""), sight.unowned))
 
 
 # --- One indicator's page -------------------------------------------------------------------------

@@ -228,6 +228,14 @@ def test_filters_by_unit_domain_and_colour(board, ada, division, other_division)
     assert filtered.count == 1
 
 
+def counted_by_orm(indicators, month=SEPTEMBER):
+    """`indicators` counted by colour at `month` with the ORM: what the compiled counts must say."""
+    from django.db.models import Count
+
+    by_colour = dict(selectors.with_figure_at(indicators, month).order_by().values_list("colour").annotate(Count("pk")))
+    return selectors.RagCounts(**{colour: by_colour.get(colour, 0) for colour in selectors.INDICATOR_COLOURS})
+
+
 def test_the_compiled_dashboard_shows_what_the_filtered_indicators_are_for_everyone_and_every_filter(
     board, everyone, division, other_division, olivia
 ):
@@ -249,17 +257,19 @@ def test_the_compiled_dashboard_shows_what_the_filtered_indicators_are_for_every
             (domain, visible.filter(domain=domain).count()) for domain in selectors.domains_of(user)
         ], name
         # The view hands the dashboard the domains it read for the filter: the tiles count the same with them.
-        assert selectors.dashboard(user, SEPTEMBER, domains=selectors.domain_counts(user)).counts == selectors.rag_counts(
-            selectors.filtered_indicators(user), SEPTEMBER
+        assert selectors.dashboard(user, SEPTEMBER, domains=selectors.domain_counts(user)).counts == counted_by_orm(
+            selectors.filtered_indicators(user)
         ), name
         latest = Figure.objects.filter(indicator__in=visible, value__isnull=False).aggregate(last=Max("month"))["last"]
         assert selectors.latest_reported_month(user) == (Month.of(latest) if latest else None), name
+        summary = selectors.summary_for_home(user)
+        assert (summary and summary.counts) == (latest and counted_by_orm(visible, Month.of(latest))), name
         for unit in (None, division.pk, other_division.pk, division.parent_id):
             for domain in ("", "Carers", "Personalisation"):
                 indicators = selectors.filtered_indicators(user, unit, domain)
-                assert selectors.dashboard(user, SEPTEMBER, unit, domain).counts == selectors.rag_counts(
-                    indicators, SEPTEMBER
-                ), (name, unit, domain)
+                assert selectors.dashboard(user, SEPTEMBER, unit, domain).counts == counted_by_orm(indicators), (
+                    name, unit, domain
+                )
                 for colour in ("", RED, AMBER, GREEN, GREY):
                     expected = selectors.filtered_indicators(user, unit, domain, colour, SEPTEMBER)
                     assert codes(selectors.dashboard(user, SEPTEMBER, unit, domain, colour)) == list(
