@@ -268,11 +268,9 @@ class ActionQuerySet(models.QuerySet):
     def counts_moving_to(self, unit_ids):
         """{count: actions that join `unit_ids`' counts minus those that leave them} among these actions that name
         a unit of their own: an action counts with its own unit, not with its plan's (`responsible_to`), while
-        its plan's ActionTally counts it with the plan. Most councils name none, which one look at an index
-        tells: the planner would otherwise read every action by plan to find the few that do."""
+        its plan's ActionTally counts it with the plan. Most councils name none: ask `selectors.dashboard`'s
+        one look at an index first, as the planner would otherwise read every action by plan to find the few."""
         own = self.filter(unit__isnull=False)
-        if not own.order_by().exists():
-            return {}
         counts, moving = self._state_counts(), {}
         for name, counted in counts.items():
             moving[f"{name}_in"] = Count("pk", filter=counted.filter & Q(unit_id__in=unit_ids))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Sum, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, F, OuterRef, Prefetch, Q, Subquery, Value, When, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from core.models import OrganisationUnit
@@ -590,15 +590,27 @@ class Dashboard:
     awaiting_sign_off: int  # completions this person may sign off
 
 
+# A manager's home, compiled once (core.queries): each plan's tally of the units' plans (every plan's for an admin),
+# added up here, as a compiled query cannot be Django's aggregate(); and whether any action names a unit of its own
+# (`ActionQuerySet.counts_moving_to`), one look at an index.
+_TALLIES = Compiled(
+    lambda units: (ActionTally.objects.all() if units is None else ActionTally.objects.filter(plan__unit_id__in=units))
+    .order_by().values_list(*ActionTally.COUNTS)
+)
+_NAMING_OWN_UNIT = Compiled(
+    lambda: Action.objects.filter(unit__isnull=False).order_by().values_list("pk")[:1], takes_value=False
+)
+
+
 def dashboard(unit, units, is_admin, awaiting):
     """Counts across plans of the actions `units` answer for (every action for an admin), from the plans'
     tallies (state.recount) and the few actions that name a unit of their own, in two queries at most;
     `awaiting`: how many completions this person may sign off."""
-    tallies = ActionTally.objects.all() if is_admin else ActionTally.objects.filter(plan__unit_id__in=units)
-    row = tallies.aggregate(**{name: Sum(name) for name in ActionTally.COUNTS})
-    if not is_admin:
+    tallies = _TALLIES.rows(None if is_admin else sorted(units))
+    row = {name: sum(counted) for name, counted in zip(ActionTally.COUNTS, zip(*tallies))}
+    if not is_admin and _NAMING_OWN_UNIT.rows():
         for name, moving in Action.objects.counts_moving_to(units).items():
-            row[name] = (row[name] or 0) + moving
+            row[name] = row.get(name, 0) + moving
     return Dashboard(
         unit_pk=None if is_admin else unit.pk,
         unit_name="every unit" if is_admin else str(unit),
