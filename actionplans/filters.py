@@ -2,12 +2,9 @@
 and "needs a due date" read each action's stored state (`state.py`), so the lists count, filter
 and paginate in the database."""
 
-import operator
-from functools import reduce
-
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 
 from core.asat import EARLIEST, LATEST
 from core.forms import ChoicePairs, unit_choices
@@ -15,8 +12,9 @@ from core.models import OrganisationUnit
 from core.queries import Compiled
 from core.rag import COLOUR_CHOICES, COLOUR_ORDER
 
-from .models import Action, ActionTally, Lead, Plan, Recommendation
+from .models import Action, Lead, Plan, Recommendation
 from .rag import CANCELLED, COMPLETED, DELAYED, ON_COURSE, STATUS_LABELS
+from .selectors import summed_tallies
 
 # Statuses asked for together: the business plan dashboard's columns (seed 001, 5.3) link to them. Its
 # "on course" counts every action neither completed nor delayed or cancelled, those with no status too.
@@ -31,27 +29,6 @@ STATUS_GROUPS = {
 # of a list's time.
 _PLANS = Compiled(lambda: Plan.objects.values_list("pk", "title"), takes_value=False)
 _LEADS = Compiled(lambda: Lead.objects.values_list("pk", "name", "initials"), takes_value=False)
-
-
-ALL_ACTIONS = "all"
-
-
-def _tallies(plan, source, counted):
-    """Each plan's tally of `counted` (a count's name, or ALL_ACTIONS), of one plan or a source's when given:
-    added up in Python, as SQL's SUM would need a GROUP BY Django writes only for aggregate(), which is not
-    compiled once."""
-    tallies = ActionTally.objects.order_by()
-    if plan is not None:
-        tallies = tallies.filter(plan_id=plan)
-    if source is not None:
-        tallies = tallies.filter(plan__source=source)
-    if counted == ALL_ACTIONS:
-        # Every action has one colour: the colours' counts add up to all the actions.
-        return tallies.values_list(reduce(operator.add, (F(f"{colour}_count") for colour in COLOUR_ORDER)))
-    return tallies.values_list(counted)
-
-
-_TALLIES = Compiled(_tallies)
 
 
 def _choices(field):
@@ -227,19 +204,20 @@ class ActionFilter(django_filters.FilterSet):
         used = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", False)}
         states = {name: value for name, value in used.items() if name not in self.PLAN_FILTERS}
         if not states:
-            counted = ALL_ACTIONS
+            # Every action has one colour: the colours' counts add up to all the actions.
+            counted = [f"{colour}_count" for colour in COLOUR_ORDER]
         elif len(states) > 1:
             return None
         else:
             [(name, value)] = states.items()
             if name == "rag" or name == "status" and value in (COMPLETED, CANCELLED, DELAYED):
-                counted = f"{value}_count"
+                counted = [f"{value}_count"]
             elif name in ("overdue", "update_overdue", "needs_due_date"):
-                counted = f"{name}_count"
+                counted = [f"{name}_count"]
             else:
                 return None
         plan, source = used.get("plan"), used.get("source")
-        return sum(count for [count] in _TALLIES.rows(plan and plan.pk, source, counted=counted))
+        return sum(summed_tallies(counted, plan=plan and plan.pk, source=source).values())
 
     def applied(self):
         """The filters in use, in words ("RAG: Red", "Only overdue actions"), to say above the list."""

@@ -10,11 +10,12 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from core.models import OrganisationUnit
+from core.queries import Compiled
 from core.rag import COLOUR_CHOICES, COLOUR_ORDER, GREY
 
 from . import rag, timescales
@@ -224,12 +225,6 @@ class ActionQuerySet(models.QuerySet):
     def for_lead(self, user):
         return self.filter(leads__user=user).distinct()
 
-    def with_rag_inputs(self):
-        """Everything an action's own page shows: plan, leads, progress (for its status on any day)."""
-        return self.select_related("plan", "area", "recommendation", "cross_reference").prefetch_related(
-            "leads", Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("author"))
-        )
-
     def responsible_to(self, unit_ids):
         """Actions whose responsible unit (`Action.responsible_unit_id`: its own, else its plan's) is one of these."""
         return self.filter(Q(unit_id__in=unit_ids) | Q(unit__isnull=True, plan__unit_id__in=unit_ids))
@@ -268,8 +263,11 @@ class ActionQuerySet(models.QuerySet):
     def counts_moving_to(self, unit_ids):
         """{count: actions that join `unit_ids`' counts minus those that leave them} among these actions that name
         a unit of their own: an action counts with its own unit, not with its plan's (`responsible_to`), while
-        its plan's ActionTally counts it with the plan. Most councils name none: ask `selectors.dashboard`'s
-        one look at an index first, as the planner would otherwise read every action by plan to find the few."""
+        its plan's ActionTally counts it with the plan. Most councils name none, which one look at an index
+        tells (compiled once: a manager's home asks it on every visit): the planner would otherwise read every
+        action by plan to find the few that do."""
+        if not _NAMING_OWN_UNIT.rows():
+            return {}  # no action anywhere names one, so none of these does
         own = self.filter(unit__isnull=False)
         counts, moving = self._state_counts(), {}
         for name, counted in counts.items():
@@ -286,6 +284,11 @@ class ActionQuerySet(models.QuerySet):
     def worst_first(self):
         """Overdue first, then the soonest due, undated last (My actions)."""
         return self.order_by("-overdue", F("due_date").asc(nulls_last=True), "plan__title", "sort_key")
+
+
+_NAMING_OWN_UNIT = Compiled(
+    lambda: Action.objects.filter(unit__isnull=False).order_by().values_list("pk")[:1], takes_value=False
+)
 
 
 class ActionTally(models.Model):

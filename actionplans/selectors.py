@@ -513,7 +513,7 @@ _ACTION_MILESTONES = Compiled(
 def action_for_page(pk):
     """The action `pk` with everything its own pages show, or None: its plan, area, recommendation and the action it
     cross-refers to, its leads, its progress updates with their authors (its status on any day) and its milestones,
-    as `Action.objects.with_rag_inputs()` and a prefetch of its milestones would give it, in four queries."""
+    as select_related and prefetch_related of those would give it, in four queries."""
     rows = _ACTION_PAGE.rows(pk)
     if not rows:
         return None
@@ -590,25 +590,35 @@ class Dashboard:
     awaiting_sign_off: int  # completions this person may sign off
 
 
-# A manager's home, compiled once (core.queries): each plan's tally of the units' plans (every plan's for an admin),
-# added up here, as a compiled query cannot be Django's aggregate(); and whether any action names a unit of its own
-# (`ActionQuerySet.counts_moving_to`), one look at an index.
-_TALLIES = Compiled(
-    lambda units: (ActionTally.objects.all() if units is None else ActionTally.objects.filter(plan__unit_id__in=units))
-    .order_by().values_list(*ActionTally.COUNTS)
-)
-_NAMING_OWN_UNIT = Compiled(
-    lambda: Action.objects.filter(unit__isnull=False).order_by().values_list("pk")[:1], takes_value=False
-)
+def _tally_rows(plan, source, units, *, counted):
+    tallies = ActionTally.objects.order_by()
+    if plan is not None:
+        tallies = tallies.filter(plan_id=plan)
+    if source is not None:
+        tallies = tallies.filter(plan__source=source)
+    if units is not None:
+        tallies = tallies.filter(plan__unit_id__in=units)
+    return tallies.values_list(*counted)
+
+
+# Compiled once (core.queries): the actions list counts itself with it and a manager's home counts their units' actions.
+_TALLY_ROWS = Compiled(_tally_rows)
+
+
+def summed_tallies(counted, *, plan=None, source=None, units=None):
+    """{name: its total} of the ActionTally counts `counted` over the plans' tallies (state.recount): of one plan,
+    of a source's plans, of the plans of `units` when given, else every plan's. Added up here, not with SQL's SUM:
+    a compiled query cannot be Django's aggregate(). {} when there is no such plan."""
+    rows = _TALLY_ROWS.rows(plan, source, units, counted=tuple(counted))
+    return {name: sum(column) for name, column in zip(counted, zip(*rows))}
 
 
 def dashboard(unit, units, is_admin, awaiting):
     """Counts across plans of the actions `units` answer for (every action for an admin), from the plans'
     tallies (state.recount) and the few actions that name a unit of their own, in two queries at most;
     `awaiting`: how many completions this person may sign off."""
-    tallies = _TALLIES.rows(None if is_admin else sorted(units))
-    row = {name: sum(counted) for name, counted in zip(ActionTally.COUNTS, zip(*tallies))}
-    if not is_admin and _NAMING_OWN_UNIT.rows():
+    row = summed_tallies(ActionTally.COUNTS, units=None if is_admin else sorted(units))
+    if not is_admin:
         for name, moving in Action.objects.counts_moving_to(units).items():
             row[name] = row.get(name, 0) + moving
     return Dashboard(

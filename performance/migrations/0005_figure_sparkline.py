@@ -7,7 +7,8 @@ def fill_sparklines(apps, schema_editor):
     """Each stored figure's sparkline geometry, from the trend stored beside it: the dashboard draws the same
     sparklines before and after the upgrade."""
     from core import bulk
-    from performance.state import geometry_of
+    from performance.charts import sparkline_geometry
+    from performance.models import trend_for_drawing
 
     Figure = apps.get_model("performance", "Figure")
     last = 0
@@ -15,10 +16,7 @@ def fill_sparklines(apps, schema_editor):
         found = list(Figure.objects.filter(pk__gt=last).order_by("pk").values_list("pk", "trend")[:CHUNK])
         if not found:
             return
-        rows = [
-            (pk, geometry_of(trend[1:-1].split(",") if len(trend) > 2 else []))
-            for pk, trend in found
-        ]
+        rows = [(pk, sparkline_geometry(trend_for_drawing(trend))) for pk, trend in found]
         bulk.update(Figure, rows, ["sparkline"])
         last = found[-1][0]
 

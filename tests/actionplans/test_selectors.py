@@ -107,7 +107,7 @@ def test_action_for_page_gives_what_select_related_and_prefetch_related_give_in_
     from django.db.models import Prefetch
     from django.test.utils import CaptureQueriesContext
 
-    from actionplans.models import Action, Milestone
+    from actionplans.models import Action, Milestone, ProgressUpdate
     from actionplans.selectors import action_for_page
 
     area = AreaFactory(plan=plan, title="Leadership")
@@ -119,8 +119,9 @@ def test_action_for_page_gives_what_select_related_and_prefetch_related_give_in_
     ProgressUpdateFactory(action=action, date=datetime.date(2010, 6, 30), author=None, narrative="Earlier")
     MilestoneFactory(action=action, activity="Second", order=2)
     MilestoneFactory(action=action, activity="First", order=1)
-    expected = Action.objects.with_rag_inputs().prefetch_related(
-        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id"))
+    expected = Action.objects.select_related("plan", "area", "recommendation", "cross_reference").prefetch_related(
+        "leads", Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("author")),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("order", "id")),
     ).get(pk=action.pk)
     action_for_page(action.pk)  # compiled
     with CaptureQueriesContext(connection) as captured:

@@ -9,7 +9,7 @@ import datetime
 
 import pytest
 
-from actionplans import rag, services, state
+from actionplans import rag, selectors, services, state
 from actionplans.models import Action, ProgressUpdate
 from core.periods import today
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def fresh(action):
-    return Action.objects.with_rag_inputs().get(pk=action.pk)
+    return selectors.action_for_page(action.pk)
 
 
 def assert_stored_state_is_computed(action):

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actionplans import rag, services
+from actionplans import rag, selectors, services
 from actionplans.models import Action, ProgressUpdate
 from core.periods import today
 
@@ -108,7 +108,7 @@ def test_progress_update_sets_status_and_rag(client, olivia, plan, lead):
     action = ActionFactory(area=area, number="2", timescale=f"December {today().year + 1}", leads=[lead])
     client.force_login(olivia)
     client.post(url_of(action), progress_data(action))
-    action = Action.objects.with_rag_inputs().get(pk=action.pk)
+    action = selectors.action_for_page(action.pk)
     assert action.current_status == rag.AT_RISK
     assert action.rag_on(today()) == rag.Rag(rag.AMBER, "At risk, as reported by the lead")
     page = client.get(reverse("action_detail", args=[action.pk])).content.decode()
@@ -165,7 +165,7 @@ def test_second_save_does_not_silently_overwrite_the_first(client, olivia, mandy
     assert "Olivia Officer" in page and "Audit tool agreed with the board." in page
     assert "Board has not met yet." in page  # what they typed is kept
     assert action.progress_updates.count() == 1
-    assert Action.objects.with_rag_inputs().get(pk=action.pk).current_status == rag.ON_TRACK
+    assert selectors.action_for_page(action.pk).current_status == rag.ON_TRACK
 
     action.refresh_from_db()
     assert f'name="version" value="{action.version}"' in page
@@ -174,7 +174,7 @@ def test_second_save_does_not_silently_overwrite_the_first(client, olivia, mandy
         stale | {"version": str(action.version), "seen_update_id": str(action.progress_updates.get().pk)},
     )
     assert resubmitted.status_code == 302
-    assert Action.objects.with_rag_inputs().get(pk=action.pk).current_status == rag.OFF_TRACK
+    assert selectors.action_for_page(action.pk).current_status == rag.OFF_TRACK
 
 
 def test_a_note_on_a_completed_action_does_not_reopen_it(client, olivia, action):
@@ -187,7 +187,7 @@ def test_a_note_on_a_completed_action_does_not_reopen_it(client, olivia, action)
         "date_0": day.day, "date_1": day.month, "date_2": day.year, "narrative": "Embedded in practice",
         "status": rag.ON_TRACK, "version": Action.objects.get(pk=action.pk).version, "seen_update_id": 0,
     })
-    action = Action.objects.with_rag_inputs().get(pk=action.pk)
+    action = selectors.action_for_page(action.pk)
     assert action.progress_updates.last().narrative == "Embedded in practice"
     assert action.current_status == rag.COMPLETED
 
